@@ -1,1 +1,11 @@
-int main() { return 0; }
+#include <CLI/CLI.hpp>
+
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Helenus: a Cassandra-compatible database with analytics and machine learning"};
+  app.require_subcommand(1);
+  helenus::cli::AddServeCommand(app);
+  CLI11_PARSE(app, argc, argv);
+  return 0;
+}

@@ -1,0 +1,290 @@
+#include "connection.h"
+
+#include <spdlog/spdlog.h>
+
+#include "helenus/common/error.h"
+
+namespace helenus::server {
+namespace {
+
+constexpr uint8_t kMinVersion = 3;
+constexpr uint8_t kMaxVersion = 4;
+
+std::string UnsupportedVersionMessage(int version) {
+  return fmt::format(
+      "Invalid or unsupported protocol version ({}); supported versions are (3/v3, 4/v4)", version);
+}
+
+}  // namespace
+
+Connection::Connection(asio::ip::tcp::socket socket, asio::thread_pool* workers,
+                       query::QueryProcessor* processor, EventHub* events,
+                       const ServerOptions* options)
+    : socket_(std::move(socket)),
+      strand_(asio::make_strand(socket_.get_executor())),
+      workers_(workers),
+      processor_(processor),
+      events_(events),
+      options_(options) {}
+
+void Connection::Start() {
+  asio::error_code ec;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  asio::post(strand_, [self = shared_from_this()] { self->ReadHeader(); });
+}
+
+void Connection::Close() {
+  asio::post(strand_, [self = shared_from_this()] {
+    self->closing_ = true;
+    asio::error_code ec;
+    self->socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+    self->socket_.close(ec);
+  });
+}
+
+void Connection::ReadHeader() {
+  if (closing_) return;
+  if (in_flight_ >= options_->max_in_flight_per_connection) {
+    // Back-pressure: stop reading until responses drain.
+    reading_paused_ = true;
+    return;
+  }
+  asio::async_read(
+      socket_, asio::buffer(header_buf_),
+      asio::bind_executor(strand_, [self = shared_from_this()](const asio::error_code& ec, size_t) {
+        if (ec) return self->Close();
+        cql::FrameHeader h = cql::DecodeHeader(self->header_buf_.data());
+        uint8_t version = h.version & 0x7F;
+        if ((h.version & 0x80) != 0 || version < kMinVersion || version > kMaxVersion) {
+          // The driver retries with a lower version after this
+          // text; the frame body is never read.
+          CqlError err(ErrorCode::kProtocol, UnsupportedVersionMessage(version));
+          self->version_ = kMaxVersion;
+          self->Send(h.stream, cql::Opcode::kError, cql::EncodeError(err), true);
+          return;
+        }
+        if (h.length > self->options_->max_frame_bytes) {
+          CqlError err(ErrorCode::kProtocol,
+                       fmt::format("Request is too big: length {} exceeds maximum "
+                                   "allowed length {}",
+                                   h.length, self->options_->max_frame_bytes));
+          self->version_ = version;
+          self->Send(h.stream, cql::Opcode::kError, cql::EncodeError(err), true);
+          return;
+        }
+        self->ReadBody(h);
+      }));
+}
+
+void Connection::ReadBody(cql::FrameHeader header) {
+  body_buf_.resize(header.length);
+  asio::async_read(socket_, asio::buffer(body_buf_),
+                   asio::bind_executor(strand_, [self = shared_from_this(), header](
+                                                    const asio::error_code& ec, size_t) {
+                     if (ec) return self->Close();
+                     self->Dispatch(header, std::move(self->body_buf_));
+                     self->body_buf_.clear();
+                     self->ReadHeader();
+                   }));
+}
+
+void Connection::Dispatch(cql::FrameHeader header, std::string body) {
+  uint8_t version = header.version & 0x7F;
+  if (version_ == 0) version_ = version;
+  if (version != version_) {
+    CqlError err(ErrorCode::kProtocol,
+                 fmt::format("Invalid message version. Got {} but previous messages on this "
+                             "connection had version {}",
+                             version, version_));
+    return Send(header.stream, cql::Opcode::kError, cql::EncodeError(err));
+  }
+  if ((header.flags & cql::kFlagCompression) && compression_ != cql::Compression::kNone) {
+    try {
+      body = cql::Decompress(compression_, body, options_->max_frame_bytes);
+    } catch (const CqlError& e) {
+      return Send(header.stream, cql::Opcode::kError, cql::EncodeError(e));
+    }
+  }
+  switch (header.opcode) {
+    case cql::Opcode::kStartup: {
+      try {
+        auto opts = cql::DecodeStartup(body);
+        auto it = opts.find("COMPRESSION");
+        if (it != opts.end()) {
+          auto c = cql::CompressionFromName(it->second);
+          if (!c) {
+            throw CqlError(ErrorCode::kProtocol,
+                           fmt::format("Unknown compression algorithm: {}", it->second));
+          }
+          compression_ = *c;
+        }
+        Send(header.stream, cql::Opcode::kReady, cql::EncodeReady());
+        // READY itself goes out uncompressed; everything after is compressed.
+        compress_responses_ = compression_ != cql::Compression::kNone;
+      } catch (const CqlError& e) {
+        Send(header.stream, cql::Opcode::kError, cql::EncodeError(e));
+      }
+      return;
+    }
+    case cql::Opcode::kOptions:
+      return Send(header.stream, cql::Opcode::kSupported,
+                  cql::EncodeSupported({{"CQL_VERSION", {"3.4.5"}},
+                                        {"COMPRESSION", {"lz4", "snappy"}},
+                                        {"PROTOCOL_VERSIONS", {"3/v3", "4/v4"}}}));
+    case cql::Opcode::kRegister:
+      try {
+        cql::DecodeRegister(body);
+        events_->Register(shared_from_this());
+        Send(header.stream, cql::Opcode::kReady, cql::EncodeReady());
+      } catch (const CqlError& e) {
+        Send(header.stream, cql::Opcode::kError, cql::EncodeError(e));
+      }
+      return;
+    case cql::Opcode::kQuery:
+    case cql::Opcode::kPrepare:
+    case cql::Opcode::kExecute:
+    case cql::Opcode::kBatch:
+      ++in_flight_;
+      return RunOnWorker(header, std::move(body));
+    default: {
+      CqlError err(ErrorCode::kProtocol,
+                   fmt::format("Unknown or unexpected opcode 0x{:02x} for a request",
+                               static_cast<int>(header.opcode)));
+      return Send(header.stream, cql::Opcode::kError, cql::EncodeError(err));
+    }
+  }
+}
+
+void Connection::RunOnWorker(cql::FrameHeader header, std::string body) {
+  // Statements run on the worker pool so the event loop never blocks; the
+  // client state is copied in and a USE result is folded back on the strand.
+  asio::post(*workers_,
+             [self = shared_from_this(), header, body = std::move(body), state = state_]() mutable {
+               cql::Opcode opcode = cql::Opcode::kResult;
+               std::optional<std::string> new_keyspace;
+               std::string response = self->Handle(header, body, state, &opcode, &new_keyspace);
+               asio::post(self->strand_, [self, header, opcode, response = std::move(response),
+                                          new_keyspace = std::move(new_keyspace)]() mutable {
+                 if (new_keyspace) self->state_.keyspace = std::move(*new_keyspace);
+                 --self->in_flight_;
+                 self->Send(header.stream, opcode, std::move(response));
+                 self->MaybeResumeReading();
+               });
+             });
+}
+
+std::string Connection::Handle(const cql::FrameHeader& header, const std::string& body,
+                               query::ClientState& state, cql::Opcode* opcode,
+                               std::optional<std::string>* new_keyspace) {
+  uint8_t version = header.version & 0x7F;
+  state.protocol_version = version;
+  try {
+    cql::ResultMessage result;
+    switch (header.opcode) {
+      case cql::Opcode::kQuery: {
+        auto req = cql::DecodeQuery(body, version);
+        result = processor_->Query(state, req.query, req.params);
+        break;
+      }
+      case cql::Opcode::kPrepare:
+        result = processor_->Prepare(state, cql::DecodePrepare(body));
+        break;
+      case cql::Opcode::kExecute: {
+        auto req = cql::DecodeExecute(body, version);
+        result = processor_->Execute(state, req.id, req.params);
+        break;
+      }
+      default:
+        result = processor_->Batch(state, cql::DecodeBatch(body, version));
+        break;
+    }
+    *opcode = cql::Opcode::kResult;
+    if (auto* use = std::get_if<cql::SetKeyspaceResult>(&result)) *new_keyspace = use->keyspace;
+    return cql::EncodeResult(result, version);
+  } catch (const CqlError& e) {
+    *opcode = cql::Opcode::kError;
+    return cql::EncodeError(e);
+  } catch (const std::exception& e) {
+    spdlog::error("request failed: {}", e.what());
+    *opcode = cql::Opcode::kError;
+    return cql::EncodeError(CqlError(ErrorCode::kServer, e.what()));
+  }
+}
+
+void Connection::Send(int16_t stream, cql::Opcode opcode, std::string body, bool close_after) {
+  uint8_t flags = 0;
+  if (compress_responses_ && !body.empty()) {
+    body = cql::Compress(compression_, body);
+    flags |= cql::kFlagCompression;
+  }
+  cql::FrameHeader h{static_cast<uint8_t>(0x80 | (version_ ? version_ : kMaxVersion)), flags,
+                     stream, opcode, static_cast<uint32_t>(body.size())};
+  std::string frame(cql::kHeaderSize, '\0');
+  cql::EncodeHeader(h, frame.data());
+  frame += body;
+  write_queue_.push_back(std::move(frame));
+  if (close_after) closing_ = true;
+  if (!writing_) WriteNext();
+}
+
+void Connection::WriteNext() {
+  if (write_queue_.empty()) {
+    writing_ = false;
+    if (closing_) {
+      asio::error_code ec;
+      socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+      socket_.close(ec);
+    }
+    return;
+  }
+  writing_ = true;
+  // Coalesce queued frames into one write: under many streams this turns
+  // hundreds of small sends into a few large ones.
+  auto batch = std::make_shared<std::string>(std::move(write_queue_.front()));
+  write_queue_.pop_front();
+  while (!write_queue_.empty() && batch->size() < (1u << 20)) {
+    *batch += write_queue_.front();
+    write_queue_.pop_front();
+  }
+  asio::async_write(socket_, asio::buffer(*batch),
+                    asio::bind_executor(strand_, [self = shared_from_this(), batch](
+                                                     const asio::error_code& ec, size_t) {
+                      if (ec) {
+                        self->write_queue_.clear();
+                        self->writing_ = false;
+                        return self->Close();
+                      }
+                      self->WriteNext();
+                    }));
+}
+
+void Connection::MaybeResumeReading() {
+  if (reading_paused_ && in_flight_ < options_->max_in_flight_per_connection) {
+    reading_paused_ = false;
+    ReadHeader();
+  }
+}
+
+void Connection::PushEvent(const std::string& body) {
+  asio::post(strand_, [self = shared_from_this(), body] {
+    if (!self->closing_) self->Send(-1, cql::Opcode::kEvent, body);
+  });
+}
+
+void EventHub::Register(const std::shared_ptr<Connection>& conn) {
+  std::lock_guard lock(mu_);
+  for (const auto& w : conns_) {
+    if (w.lock() == conn) return;
+  }
+  conns_.push_back(conn);
+}
+
+void EventHub::Broadcast(const std::string& body) {
+  std::lock_guard lock(mu_);
+  std::erase_if(conns_, [](const auto& w) { return w.expired(); });
+  for (const auto& w : conns_) {
+    if (auto c = w.lock()) c->PushEvent(body);
+  }
+}
+
+}  // namespace helenus::server

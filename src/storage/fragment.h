@@ -1,0 +1,181 @@
+#pragma once
+
+// Row fragments: the value format of header, range tombstone and row keys,
+// and the operand format of the merge operator. Internal to the storage layer.
+//
+//   [u8 flags: 1 marker, 2 row tombstone, 4 marker has ttl][zigzag varint base ts]
+//   marker:    [zz ts - base][if ttl: varint ttl, varint expires]
+//   tombstone: [zz ts - base][varint local deletion time]
+//   cells, sorted by (column, collection tombstone first, element key):
+//     [u8 cell flags][varint column unless flagged "next"/"same" column]
+//     [if element: varint key length, key][zz ts - base unless flagged "base ts"]
+//     tombstone / collection tombstone: [varint local deletion time]
+//     live: [if ttl: varint ttl, varint expires][varint value length][value]
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace helenus::storage::internal {
+
+// Cell flag bits.
+inline constexpr uint8_t kCellTombstone = 0x01;
+inline constexpr uint8_t kCellTtl = 0x02;
+inline constexpr uint8_t kCellElement = 0x04;
+inline constexpr uint8_t kCellCollectionTombstone = 0x08;
+// Serialization-only bits: they keep a typical row at ~2 bytes per cell of overhead.
+inline constexpr uint8_t kCellBaseTs = 0x10;      // ts equals the fragment's base ts
+inline constexpr uint8_t kCellNextColumn = 0x20;  // column = previous cell's column + 1
+inline constexpr uint8_t kCellSameColumn = 0x40;  // column = previous cell's column
+inline constexpr uint8_t kCellStoredBits = 0x0F;
+
+// One cell; views point into the parsed input or caller-owned buffers.
+struct Cell {
+  uint32_t column = 0;
+  uint8_t flags = 0;
+  std::string_view key;  // element key (set element / map key encoding, list key)
+  int64_t ts = 0;
+  int32_t ttl = 0;
+  int64_t ldt = 0;  // live: expiry second (0 none); tombstone: local deletion time
+  std::string_view value;
+
+  bool IsTombstone() const { return flags & (kCellTombstone | kCellCollectionTombstone); }
+};
+
+// A parsed fragment.
+struct Fragment {
+  bool has_marker = false;
+  int64_t marker_ts = 0;
+  int32_t marker_ttl = 0;
+  int64_t marker_expires = 0;
+  bool has_tombstone = false;
+  int64_t tombstone_ts = 0;
+  int64_t tombstone_ldt = 0;
+  std::vector<Cell> cells;
+
+  void Clear() {
+    has_marker = has_tombstone = false;
+    marker_ts = tombstone_ts = 0;
+    marker_ttl = 0;
+    marker_expires = tombstone_ldt = 0;
+    cells.clear();
+  }
+};
+
+// Reads varints with a one-byte fast path (most ids, lengths and deltas).
+[[gnu::always_inline]] inline bool ReadVarint(const char*& p, const char* end, uint64_t* v) {
+  if (p < end && !(static_cast<uint8_t>(*p) & 0x80)) {
+    *v = static_cast<uint8_t>(*p++);
+    return true;
+  }
+  uint64_t r = 0;
+  for (int shift = 0; p < end && shift <= 63; shift += 7) {
+    auto b = static_cast<uint8_t>(*p++);
+    r |= static_cast<uint64_t>(b & 0x7F) << shift;
+    if (!(b & 0x80)) {
+      *v = r;
+      return true;
+    }
+  }
+  return false;
+}
+
+// Streams the cells of one serialized fragment without materializing them:
+// the read path decodes rows with it, ParseFragment builds on it.
+class FragmentReader {
+ public:
+  // Parses the fragment header (marker, row tombstone); false when malformed.
+  bool Init(std::string_view in);
+  // The next cell; false at the end or on malformed input (then error() is true).
+  [[gnu::always_inline]] inline bool Next(Cell* c);
+  bool error() const { return error_; }
+
+  bool has_marker = false;
+  int64_t marker_ts = 0;
+  int32_t marker_ttl = 0;
+  int64_t marker_expires = 0;
+  bool has_tombstone = false;
+  int64_t tombstone_ts = 0;
+  int64_t tombstone_ldt = 0;
+
+ private:
+  bool Delta(int64_t* ts) {
+    uint64_t v;
+    if (!ReadVarint(p_, end_, &v)) return false;
+    int64_t d = static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
+    *ts = static_cast<int64_t>(static_cast<uint64_t>(base_) + static_cast<uint64_t>(d));
+    return true;
+  }
+  bool Fail() {
+    error_ = true;
+    return false;
+  }
+
+  const char* p_ = nullptr;
+  const char* end_ = nullptr;
+  int64_t base_ = 0;
+  uint32_t prev_column_ = UINT32_MAX;
+  bool error_ = false;
+};
+
+inline bool FragmentReader::Next(Cell* c) {
+  if (p_ >= end_) return false;
+  uint64_t u;
+  const auto f = static_cast<uint8_t>(*p_++);
+  if (f & kCellNextColumn) {
+    c->column = prev_column_ + 1;
+  } else if (f & kCellSameColumn) {
+    c->column = prev_column_;
+  } else {
+    if (!ReadVarint(p_, end_, &u)) return Fail();
+    c->column = static_cast<uint32_t>(u);
+  }
+  prev_column_ = c->column;
+  c->flags = f & kCellStoredBits;
+  if (c->flags & kCellElement) {
+    if (!ReadVarint(p_, end_, &u) || static_cast<uint64_t>(end_ - p_) < u) return Fail();
+    c->key = std::string_view(p_, u);
+    p_ += u;
+  } else {
+    c->key = {};
+  }
+  if (f & kCellBaseTs) {
+    c->ts = base_;
+  } else if (!Delta(&c->ts)) {
+    return Fail();
+  }
+  c->ttl = 0;
+  c->ldt = 0;
+  c->value = {};
+  if (c->flags & (kCellTombstone | kCellCollectionTombstone)) {
+    if (!ReadVarint(p_, end_, &u)) return Fail();
+    c->ldt = static_cast<int64_t>(u);
+    return true;
+  }
+  if (c->flags & kCellTtl) {
+    if (!ReadVarint(p_, end_, &u)) return Fail();
+    c->ttl = static_cast<int32_t>(u);
+    if (!ReadVarint(p_, end_, &u)) return Fail();
+    c->ldt = static_cast<int64_t>(u);
+  }
+  if (!ReadVarint(p_, end_, &u) || static_cast<uint64_t>(end_ - p_) < u) return Fail();
+  c->value = std::string_view(p_, u);
+  p_ += u;
+  return true;
+}
+
+// Parses in and merges its marker/tombstone into *f (LWW) and appends its cells.
+bool ParseFragment(std::string_view in, Fragment* f);
+// Sorts and reconciles f's cells (last write wins) and drops shadowed data.
+void Normalize(Fragment* f);
+// Serializes f (cells must be normalized) to *out (appends).
+void SerializeFragment(const Fragment& f, std::string* out);
+// Merges fragments into one serialized fragment.
+bool MergeFragments(const std::vector<std::string_view>& inputs, std::string* out);
+
+// Varint helpers shared with the store.
+void PutVarint(uint64_t v, std::string* out);
+bool GetVarint(std::string_view* in, uint64_t* v);
+
+}  // namespace helenus::storage::internal
