@@ -15,6 +15,7 @@ Only the Python standard library is used here.
 """
 
 import argparse
+import atexit
 import glob
 import os
 import shutil
@@ -29,6 +30,15 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 READY_MARKER = "listening on"
 START_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 15.0
+
+_live_servers = set()
+
+
+@atexit.register
+def _kill_leftover_servers():
+    """Never leave a server behind, whatever happened to the caller."""
+    for server in list(_live_servers):
+        server.kill()
 
 
 def dataset_dir(name="workshop"):
@@ -79,6 +89,7 @@ class Server:
                "--listen", "127.0.0.1:%d" % self.port] + self.extra_args
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                                      stdout=self._log, stderr=self._log)
+        _live_servers.add(self)
         self._wait_ready(timeout)
         return self
 
@@ -101,7 +112,9 @@ class Server:
             return self.proc.returncode if self.proc else None
         self.proc.send_signal(signal.SIGTERM)
         try:
-            return self.proc.wait(timeout)
+            code = self.proc.wait(timeout)
+            _live_servers.discard(self)
+            return code
         except subprocess.TimeoutExpired:
             sys.stderr.write("helenus serve ignored SIGTERM for %.0f s; killing it\n" % timeout)
             return self.kill()
@@ -111,6 +124,7 @@ class Server:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(STOP_TIMEOUT_S)
+        _live_servers.discard(self)
         return self.proc.returncode if self.proc else None
 
     def cleanup(self):

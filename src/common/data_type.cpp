@@ -148,8 +148,8 @@ std::string DataType::ToCql() const {
         out += params[i].ToCql();
       }
       out += '>';
-      // Tuples are implicitly frozen; Cassandra prints them without frozen<>.
-      if (frozen && kind != TypeKind::kTuple) out = "frozen<" + out + ">";
+      // Tuples are always frozen and Cassandra 4 prints them so.
+      if (frozen) out = "frozen<" + out + ">";
       return out;
     }
     case TypeKind::kCustom:

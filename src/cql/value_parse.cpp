@@ -132,7 +132,9 @@ Bytes ParseTimestamp(std::string_view s) {
   if (AllDigits(s)) return EncodeBigint(std::stoll(std::string(s)));
   Scanner sc(s);
   int64_t days = 0, nanos = 0;
-  auto fail = [&]() -> Bytes { ThrowInvalid("Unable to parse a date/time from '{}'", s); };
+  auto fail = [&]() -> Bytes {
+    ThrowInvalid("Unable to coerce '{}' to a formatted date (long)", s);
+  };
   if (!ParseDatePart(sc, &days)) return fail();
   if (sc.Eat('T') || sc.Eat(' ')) {
     if (!ParseTimePart(sc, false, &nanos)) return fail();

@@ -125,13 +125,48 @@ cql::ResultMessage DropKeyspace(Executor& ex, const ast::DropKeyspace& s, ExecCo
   CheckUserKeyspace(s.name);
   if (!ctx.schema->FindKeyspace(s.name)) {
     if (s.if_exists) return cql::VoidResult{};
-    throw CqlError(ErrorCode::kConfig,
-                   fmt::format("Cannot drop non existing keyspace '{}'.", s.name));
+    ThrowInvalid("Keyspace '{}' doesn't exist", s.name);
   }
   if (auto st = ex.catalog()->DropKeyspace(s.name); !st.ok()) {
     throw CqlError(ErrorCode::kServer, st.message());
   }
   return ex.SchemaChanged(Change("DROPPED", "KEYSPACE", s.name, ""));
+}
+
+// Types a column may have: no unknown (user-defined) types, no unfrozen
+// collections inside collections or tuples.
+void CheckColumnType(const DataType& type, const std::string& ks, bool nested = false) {
+  if (type.kind == TypeKind::kTuple) {
+    // Tuple elements are frozen implicitly (see FreezeTupleElements).
+    for (const auto& p : type.params) {
+      if (p.kind == TypeKind::kUdt) CheckColumnType(p, ks, true);
+    }
+    return;
+  }
+  if (type.kind == TypeKind::kUdt) {
+    std::string name = type.custom_class.find('.') == std::string::npos
+                           ? ks + "." + type.custom_class
+                           : type.custom_class;
+    ThrowInvalid("Unknown type {}", name);
+  }
+  if (type.kind == TypeKind::kCounter && nested) {
+    ThrowInvalid("Counters are not allowed inside collections: {}", type.ToCql());
+  }
+  if (nested && type.IsMultiCell()) {
+    ThrowInvalid("Non-frozen collections are not allowed inside collections: {}", type.ToCql());
+  }
+  for (const auto& p : type.params) CheckColumnType(p, ks, true);
+}
+
+// Cassandra freezes everything inside a tuple.
+DataType FreezeTupleElements(DataType t) {
+  for (auto& p : t.params) p = FreezeTupleElements(std::move(p));
+  if (t.kind == TypeKind::kTuple) {
+    for (auto& p : t.params) {
+      if (p.IsCollection() || p.kind == TypeKind::kTuple) p.frozen = true;
+    }
+  }
+  return t;
 }
 
 void CheckKeyType(const ColumnSchema& c) {
@@ -213,12 +248,17 @@ cql::ResultMessage CreateTable(Executor& ex, const ast::CreateTable& s, ExecCont
   t.keyspace = ks_name;
   t.name = s.table.name;
   std::set<std::string> seen;
+  for (const auto& def : s.columns) CheckColumnType(def.type, ks_name);
   for (const auto& def : s.columns) {
     if (!seen.insert(def.name).second) {
       ThrowInvalid("Duplicate column '{}' declaration for table {}.{}", def.name, ks_name, t.name);
     }
-    ColumnSchema c{def.name, def.type, def.is_static ? ColumnKind::kStatic : ColumnKind::kRegular,
-                   -1,       false,    0};
+    ColumnSchema c{def.name,
+                   FreezeTupleElements(def.type),
+                   def.is_static ? ColumnKind::kStatic : ColumnKind::kRegular,
+                   -1,
+                   false,
+                   0};
     t.columns.push_back(std::move(c));
   }
   auto find = [&](const std::string& n) -> ColumnSchema* {
@@ -306,6 +346,7 @@ cql::ResultMessage AlterTable(Executor& ex, const ast::AlterTable& s, ExecContex
         using A = std::decay_t<decltype(action)>;
         if constexpr (std::is_same_v<A, ast::AlterTable::Add>) {
           for (const auto& def : action.columns) {
+            CheckColumnType(def.type, ks_name);
             if (t.Find(def.name)) {
               if (action.if_not_exists) continue;
               ThrowInvalid("Column with name '{}' already exists", def.name);
@@ -315,9 +356,10 @@ cql::ResultMessage AlterTable(Executor& ex, const ast::AlterTable& s, ExecContex
                   "Static columns are only useful (and thus allowed) if the table has at "
                   "least one clustering column");
             }
-            t.columns.push_back(ColumnSchema{
-                def.name, def.type, def.is_static ? ColumnKind::kStatic : ColumnKind::kRegular, -1,
-                false, t.next_column_id++});
+            t.columns.push_back(
+                ColumnSchema{def.name, FreezeTupleElements(def.type),
+                             def.is_static ? ColumnKind::kStatic : ColumnKind::kRegular, -1, false,
+                             t.next_column_id++});
           }
         } else if constexpr (std::is_same_v<A, ast::AlterTable::Drop>) {
           for (const auto& n : action.columns) {

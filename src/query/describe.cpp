@@ -58,7 +58,15 @@ class MarkerCollector {
     for (const auto& r : where) {
       if (r.kind == ast::Relation::Kind::kToken) {
         for (const auto& v : r.values) {
-          Mark(v, "partition key token", DataType::Of(TypeKind::kBigint));
+          const auto* f = v.As<ast::FunctionCall>();
+          if (f && f->name == "token") {
+            auto pk = t_.PartitionKey();
+            for (size_t i = 0; i < f->args.size() && i < pk.size(); ++i) {
+              Mark(f->args[i], pk[i]->name, pk[i]->type);
+            }
+          } else {
+            Mark(v, "partition key token", DataType::Of(TypeKind::kBigint));
+          }
         }
         continue;
       }

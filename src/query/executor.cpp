@@ -66,6 +66,13 @@ cql::ResultMessage Executor::Run(const ast::Statement& stmt, ExecContext& ctx) {
             binders.push_back(ctx.binder);
           }
           if (s.using_clause.timestamp) {
+            for (const auto& c : s.statements) {
+              bool child_ts =
+                  std::visit([](const auto& x) { return x.using_clause.timestamp.has_value(); }, c);
+              if (child_ts) {
+                ThrowInvalid("Timestamp must be set either on BATCH or individual statements");
+              }
+            }
             ctx.timestamp = static_cast<int64_t>(cql::DecodeBigint(ctx.binder->BindRequired(
                 *s.using_clause.timestamp, DataType::Of(TypeKind::kBigint), "[timestamp]")));
           }

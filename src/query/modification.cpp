@@ -36,6 +36,13 @@ struct WriteOptions {
 WriteOptions BindUsing(const ast::UsingClause& u, const TableSchema& t, const ExecContext& ctx,
                        bool allow_ttl) {
   WriteOptions w{ctx.timestamp, t.DefaultTtl()};
+  // The grammar takes only an integer or a bind marker here.
+  for (const auto* term : {u.timestamp ? &*u.timestamp : nullptr, u.ttl ? &*u.ttl : nullptr}) {
+    const auto* lit = term ? term->As<ast::Literal>() : nullptr;
+    if (lit && lit->kind != ast::Literal::Kind::kInteger) {
+      ThrowSyntax("mismatched input '{}' expecting INTEGER", lit->text);
+    }
+  }
   if (u.timestamp) {
     auto b = ctx.binder->Bind(*u.timestamp, DataType::Of(TypeKind::kBigint), "[timestamp]");
     if (b.state == BoundTerm::State::kNull) ThrowInvalid("Invalid null value of timestamp");
@@ -80,7 +87,10 @@ std::optional<CellOp> SetOp(const ColumnSchema& c, const BoundTerm& v) {
 }
 
 Bytes PartitionKeyOf(const std::vector<Bytes>& parts) {
-  if (parts.size() == 1) return parts[0];
+  if (parts.size() == 1) {
+    if (parts[0].empty()) ThrowInvalid("Key may not be empty");
+    return parts[0];
+  }
   std::vector<std::string_view> views(parts.begin(), parts.end());
   return CompositePartitionKey(views);
 }
@@ -99,7 +109,8 @@ void BuildInsert(const ast::Insert& s, const TableSchema& t, ExecContext& ctx,
     if (!c)
       ThrowInvalid("Undefined column name {} in table {}.{}", s.columns[i], t.keyspace, t.name);
     for (size_t j = 0; j < i; ++j) {
-      if (s.columns[j] == s.columns[i]) ThrowInvalid("The column names contains duplicates");
+      if (s.columns[j] == s.columns[i])
+        ThrowInvalid("Multiple definitions found for column {}", s.columns[i]);
     }
     if (c->kind == ColumnKind::kPartitionKey || c->kind == ColumnKind::kClustering) {
       auto v = ctx.binder->Bind(s.values[i], c->type, c->name);
@@ -200,6 +211,7 @@ void AssignmentOps(Executor& ex, const ast::Assignment& a, const ColumnSchema& c
       auto v = ctx.binder->Bind(a.value, c.type.params[0], "value(" + c.name + ")");
       if (v.state == BoundTerm::State::kUnset) return;
       auto elements = ListElements(ex, t, pk, ck, c, ctx.now_seconds);
+      if (elements.empty()) ThrowInvalid("Attempted to set an element on a list which is null");
       if (idx < 0 || static_cast<size_t>(idx) >= elements.size()) {
         ThrowInvalid("List index {} out of bound, list has size {}", idx, elements.size());
       }
@@ -273,6 +285,14 @@ void BuildUpdate(Executor& ex, const ast::Update& s, const TableSchema& t, ExecC
   std::vector<const ColumnSchema*> targets;
   for (const auto& a : s.assignments) {
     const auto* c = t.Find(a.column);
+    for (const auto& other : s.assignments) {
+      if (&other == &a) break;
+      // c[k1] = x, c[k2] = y is fine; two plain settings of c are not.
+      if (other.column == a.column && other.op == ast::Assignment::Op::kSet &&
+          a.op == ast::Assignment::Op::kSet) {
+        ThrowInvalid("Multiple incompatible setting of column {}", a.column);
+      }
+    }
     if (!c) ThrowInvalid("Undefined column name {} in table {}.{}", a.column, t.keyspace, t.name);
     if (c->kind == ColumnKind::kPartitionKey || c->kind == ColumnKind::kClustering) {
       ThrowInvalid("PRIMARY KEY part {} found in SET part", c->name);

@@ -141,8 +141,7 @@ class WhereAnalyzer {
     if (r.op != Operator::kEq && !IsSlice(r.op)) {
       ThrowInvalid("{} cannot be used with the token function", ast::OperatorName(r.op));
     }
-    int64_t v = cql::DecodeBigint(binder_.BindRequired(
-        r.values.at(0), DataType::Of(TypeKind::kBigint), "partition key token"));
+    int64_t v = BindToken(r.values.at(0));
     auto lower = [&](int64_t exclusive_start) {
       if (out_.token_start) {
         ThrowInvalid("More than one restriction was found for the start bound on {}", r.columns[0]);
@@ -175,6 +174,29 @@ class WhereAnalyzer {
         break;
     }
     has_token_ = true;
+  }
+
+  // The right side of a token relation: a bigint, or token(values...).
+  int64_t BindToken(const ast::Term& term) {
+    const auto* f = term.As<ast::FunctionCall>();
+    if (!f || f->name != "token") {
+      return cql::DecodeBigint(
+          binder_.BindRequired(term, DataType::Of(TypeKind::kBigint), "partition key token"));
+    }
+    auto pk = table_.PartitionKey();
+    if (f->args.size() != pk.size()) {
+      ThrowInvalid(
+          "Invalid number of arguments in call to function token: {} required but {} "
+          "provided",
+          pk.size(), f->args.size());
+    }
+    std::vector<Bytes> parts;
+    for (size_t i = 0; i < pk.size(); ++i) {
+      parts.push_back(binder_.BindRequired(f->args[i], pk[i]->type, pk[i]->name));
+    }
+    if (parts.size() == 1) return Murmur3Token(parts[0]);
+    std::vector<std::string_view> views(parts.begin(), parts.end());
+    return Murmur3Token(CompositePartitionKey(views));
   }
 
   // Values of an = or IN relation on one column.
@@ -235,6 +257,9 @@ class WhereAnalyzer {
       }
       out_.partition_restricted = true;
       for (const auto& combo : Cartesian(choices)) {
+        if (combo.size() == 1 && combo[0].empty() && use_ != WhereUse::kSelect) {
+          ThrowInvalid("Key may not be empty");
+        }
         if (combo.size() == 1) {
           out_.partition_keys.push_back(combo[0]);
         } else {
@@ -307,6 +332,9 @@ class WhereAnalyzer {
           if (IsSlice(r.op) && c.type.IsMultiCell()) {
             ThrowInvalid("Slice restrictions are not supported on collections");
           }
+          if (IsSlice(r.op) && c.type.kind == TypeKind::kDuration) {
+            ThrowInvalid("Slice restrictions are not supported on duration columns");
+          }
           f.values = {binder_.BindRequired(r.values.at(0), c.type, c.name)};
         }
         break;
@@ -340,6 +368,15 @@ class WhereAnalyzer {
       return out;
     };
     for (const auto* r : multi_) CheckMultiColumns(*r, ck);
+    if (!multi_.empty()) {
+      for (const auto* c : ck) {
+        if (RelationsOf(c)) {
+          ThrowInvalid(
+              "Mixing single column relations and multi column relations on clustering "
+              "columns is not allowed");
+        }
+      }
+    }
     while (pos < ck.size() && !stopped) {
       auto multis = multi_at(pos);
       const auto* single = RelationsOf(ck[pos]);
@@ -354,9 +391,12 @@ class WhereAnalyzer {
         for (const auto& n : multis[0]->columns) cols.push_back(table_.Find(n));
         bool eq = false;
         for (const auto* r : multis) {
-          if (r->columns.size() != cols.size()) {
+          if ((r->op == Operator::kEq || r->op == Operator::kIn) &&
+              r->columns.size() != cols.size()) {
             ThrowInvalid("Mixing multi-column relations of different sizes is not supported");
           }
+          std::vector<const ColumnSchema*> rcols;
+          for (const auto& n : r->columns) rcols.push_back(table_.Find(n));
           if (r->op == Operator::kEq || r->op == Operator::kIn) {
             if (multis.size() > 1) {
               ThrowInvalid(
@@ -385,7 +425,7 @@ class WhereAnalyzer {
             multi_prefixes_ = std::move(tuples);
             eq = true;
           } else {
-            auto values = BindTuple(r->values.at(0), cols, binder_);
+            auto values = BindTuple(r->values.at(0), rcols, binder_);
             SetSide(r->op, std::move(values), &lower, &upper, ck[pos]->name);
           }
         }

@@ -117,13 +117,17 @@ bool Matches(const RowFilter& f, const RowContext& row) {
 }
 
 int32_t BindLimit(const std::optional<ast::Term>& term, const TermBinder& binder,
-                  std::string_view name) {
+                  std::string_view name, std::string_view clause) {
   if (!term) return -1;
+  if (const auto* lit = term->As<ast::Literal>();
+      lit && lit->kind != ast::Literal::Kind::kInteger) {
+    ThrowSyntax("mismatched input '{}' expecting INTEGER", lit->text);
+  }
   auto b = binder.Bind(*term, DataType::Of(TypeKind::kInt), name);
   if (b.state == BoundTerm::State::kUnset) return -1;
   if (!b.is_value()) ThrowInvalid("Invalid null value of limit");
   int32_t v = cql::DecodeInt(b.bytes);
-  if (v <= 0) ThrowInvalid("LIMIT must be strictly positive");
+  if (v <= 0) ThrowInvalid("{} must be strictly positive", clause);
   return v;
 }
 
@@ -228,8 +232,9 @@ SelectPlan Plan(const ast::Select& s, ExecContext& ctx, const Executor& ex) {
     }
     PlanOrdering(s, &plan);
   }
-  plan.limit = BindLimit(s.limit, *ctx.binder, "[limit]");
-  plan.per_partition_limit = BindLimit(s.per_partition_limit, *ctx.binder, "[per_partition_limit]");
+  plan.limit = BindLimit(s.limit, *ctx.binder, "[limit]", "LIMIT");
+  plan.per_partition_limit =
+      BindLimit(s.per_partition_limit, *ctx.binder, "[per_partition_limit]", "PER PARTITION LIMIT");
   if (s.distinct) {
     for (const auto& sel : s.selectors) {
       const auto* col = sel.expr.As<ast::ColumnRef>();
@@ -245,6 +250,19 @@ SelectPlan Plan(const ast::Select& s, ExecContext& ctx, const Executor& ex) {
       ThrowInvalid(
           "SELECT DISTINCT queries must only request partition key columns and/or static "
           "columns");
+    }
+    std::string missing;
+    for (const auto* pk : plan.table->PartitionKey()) {
+      bool found = std::any_of(s.selectors.begin(), s.selectors.end(), [&](const auto& sel) {
+        const auto* col = sel.expr.template As<ast::ColumnRef>();
+        return col && col->name == pk->name;
+      });
+      if (!found) missing += (missing.empty() ? "" : ", ") + pk->name;
+    }
+    if (!missing.empty()) {
+      ThrowInvalid(
+          "SELECT DISTINCT queries must request all the partition key columns (missing {})",
+          missing);
     }
   }
   PlanGroupBy(s, &plan);
@@ -349,8 +367,8 @@ cql::ResultMessage RunSelect(Executor& ex, const ast::Select& s, ExecContext& ct
   PagingState state;
   if (ctx.params && ctx.params->paging_state && page_size > 0) {
     state = DecodePagingState(*ctx.params->paging_state);
-  } else {
-    state.remaining = plan.limit;
+  } else if (!aggregate) {
+    state.remaining = plan.limit;  // an aggregate's LIMIT applies to its result rows
   }
 
   // Filters read columns the selection may not output.

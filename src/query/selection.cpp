@@ -162,8 +162,10 @@ class SumAvgEval : public SelectorEval {
         dsum_ += cql::DecodeDouble(*v);
         break;
       case TypeKind::kVarint:
+        exact_ = exact_ ? cql::AddVarint(*exact_, *v) : *v;
+        break;
       case TypeKind::kDecimal:
-        dsum_ += std::stod(cql::ToLiteral(arg_->Type(), *v));
+        exact_ = exact_ ? cql::AddDecimal(*exact_, *v) : *v;
         break;
       default:
         isum_ += cql::DecodeBigint(*v);
@@ -174,6 +176,7 @@ class SumAvgEval : public SelectorEval {
     int64_t n = std::exchange(n_, 0);
     __int128 isum = std::exchange(isum_, 0);
     double dsum = std::exchange(dsum_, 0.0);
+    Value exact = std::exchange(exact_, std::nullopt);
     if (avg_ && n > 0) {
       isum /= n;
       dsum /= static_cast<double>(n);
@@ -190,9 +193,11 @@ class SumAvgEval : public SelectorEval {
       case TypeKind::kDouble:
         return cql::EncodeDouble(dsum);
       case TypeKind::kVarint:
-        return cql::ParseVarint(std::to_string(static_cast<long long>(std::llround(dsum))));
+        if (!exact) return cql::ParseVarint("0");
+        return avg_ ? cql::DivideVarint(*exact, n) : *exact;
       case TypeKind::kDecimal:
-        return cql::ParseDecimal(fmt::format("{}", dsum));
+        if (!exact) return cql::ParseDecimal("0");
+        return avg_ ? cql::DivideDecimal(*exact, n) : *exact;
       default:
         return cql::EncodeBigint(static_cast<int64_t>(isum));
     }
@@ -205,6 +210,7 @@ class SumAvgEval : public SelectorEval {
   int64_t n_ = 0;
   __int128 isum_ = 0;
   double dsum_ = 0;
+  Value exact_;  // varint and decimal sums
 };
 
 // Scalar conversions between time types and casts to text or numbers.
@@ -325,7 +331,10 @@ class Compiler {
       return Compile(f.args[0]);
     };
     if (n == "count") {
-      if (f.star) return {std::make_unique<CountEval>(nullptr), "count"};
+      // count(*) and count(1) count rows.
+      if (f.star || (f.args.size() == 1 && f.args[0].As<ast::Term>())) {
+        return {std::make_unique<CountEval>(nullptr), "count"};
+      }
       auto arg = one_arg();
       // count(1) counts rows like count(*).
       return {std::make_unique<CountEval>(std::move(arg.eval)), "system.count(" + arg.name + ")"};

@@ -79,8 +79,11 @@ Bytes IntegerLiteral(const Literal& lit, const DataType& type, std::string_view 
   bool fits = ParseInt64(lit.text, &v);
   auto check_range = [&](int64_t lo, int64_t hi) {
     if (!fits || v < lo || v > hi) {
-      ThrowInvalid("Invalid INTEGER constant ({}) for \"{}\" of type {}: value out of range",
-                   lit.text, name, type.ToCql());
+      std::string_view java = type.kind == TypeKind::kTinyint    ? "byte"
+                              : type.kind == TypeKind::kSmallint ? "short"
+                              : type.kind == TypeKind::kInt      ? "int"
+                                                                 : "long";
+      ThrowInvalid("Unable to make {} from '{}'", java, lit.text);
     }
   };
   switch (type.kind) {
@@ -264,20 +267,39 @@ BoundTerm TermBinder::Bind(const Term& term, const DataType& type,
       ThrowInvalid("Invalid tuple literal for {} of type {}", receiver_name, type.ToCql());
     }
     if (tuple->elements.size() > type.params.size()) {
+      DataType shown = type;
+      shown.frozen = false;
       ThrowInvalid("Invalid tuple literal for {}: too many elements. Type {} expects {} but got {}",
-                   receiver_name, type.ToCql(), type.params.size(), tuple->elements.size());
+                   receiver_name, shown.ToCql(), type.params.size(), tuple->elements.size());
     }
     std::vector<Value> elems;
     for (size_t i = 0; i < tuple->elements.size(); ++i) {
-      auto b = Bind(tuple->elements[i], type.params[i], receiver_name);
+      BoundTerm b;
+      try {
+        b = Bind(tuple->elements[i], type.params[i], receiver_name);
+      } catch (const CqlError&) {
+        if (!tuple->elements[i].Is<Literal>()) throw;
+        ThrowInvalid("Invalid tuple literal for {}: component {} is not of type {}", receiver_name,
+                     i, type.params[i].ToCql());
+      }
       if (b.state == BoundTerm::State::kUnset) ThrowInvalid("Invalid unset value in tuple");
       elems.push_back(b.AsValue());
     }
     return {BoundTerm::State::kValue, cql::EncodeTuple(elems)};
   }
   if (const auto* coll = term.As<CollectionLiteral>()) {
+    std::string_view kind_name = type.kind == TypeKind::kList  ? "list"
+                                 : type.kind == TypeKind::kSet ? "set"
+                                                               : "map";
     auto element = [&](const Term& t, const DataType& et) {
-      auto b = Bind(t, et, receiver_name);
+      BoundTerm b;
+      try {
+        b = Bind(t, et, receiver_name);
+      } catch (const CqlError& e) {
+        if (!t.Is<cql::ast::Literal>() && !t.Is<cql::ast::CollectionLiteral>()) throw;
+        ThrowInvalid("Invalid {} literal for {}: value {} is not of type {}", kind_name,
+                     receiver_name, cql::ast::ToCql(t), et.ToCql());
+      }
       if (!b.is_value()) {
         ThrowInvalid("null is not supported inside collections");
       }

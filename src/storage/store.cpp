@@ -919,7 +919,8 @@ struct RowReader::Impl {
     new_partition = true;
     partition_resume = false;
     if (spec.resume_after && pk == spec.resume_after->partition_key) {
-      if (spec.resume_after->partition_done) {
+      // Without clustering columns the resumed row was the whole partition.
+      if (spec.resume_after->partition_done || layout.clustering.empty()) {
         SkipPartition();
         return;
       }

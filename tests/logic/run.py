@@ -602,9 +602,10 @@ def main():
         failed += 1
     finally:
         signal.alarm(0)
-        if failed and conn.server is not None:
-            print(conn.server.stderr_tail())
+        tail = conn.server.stderr_tail() if failed and conn.server is not None else ""
         conn.close()
+        if tail:
+            print(tail)
     print("(%.1f s)" % (time.monotonic() - started))
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0

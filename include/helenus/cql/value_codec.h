@@ -70,3 +70,16 @@ int64_t TimeUuidMicros(std::string_view uuid);
 Bytes BoundTimeUuid(int64_t millis, bool max);
 
 }  // namespace helenus::cql
+
+namespace helenus::cql {
+
+// Exact varint sum, for sum() and avg().
+Bytes AddVarint(std::string_view a, std::string_view b);
+// Varint divided by n, truncated toward zero (avg of varints).
+Bytes DivideVarint(std::string_view a, int64_t n);
+// Exact decimal sum; the result has the larger scale.
+Bytes AddDecimal(std::string_view a, std::string_view b);
+// Decimal divided by n at a's scale, rounded half-even (avg of decimals).
+Bytes DivideDecimal(std::string_view a, int64_t n);
+
+}  // namespace helenus::cql

@@ -7,11 +7,18 @@ namespace {
 
 TEST(DataTypeTest, RoundTripsCqlSpelling) {
   for (const char* s : {"int", "text", "frozen<list<int>>", "map<text, bigint>",
-                        "set<frozen<map<int, text>>>", "tuple<int, text, double>"}) {
+                        "set<frozen<map<int, text>>>", "frozen<tuple<int, text, double>>"}) {
     auto t = ParseDataType(s);
     ASSERT_TRUE(t) << s;
     EXPECT_EQ(t->ToCql(), s);
   }
+}
+
+TEST(DataTypeTest, TuplesAreFrozen) {
+  auto t = ParseDataType("tuple<int, text>");
+  ASSERT_TRUE(t);
+  EXPECT_TRUE(t->frozen);
+  EXPECT_EQ(t->ToCql(), "frozen<tuple<int, text>>");
 }
 
 TEST(DataTypeTest, VarcharIsText) {
