@@ -4,6 +4,13 @@
 function(helenus_layer name)
   cmake_parse_arguments(L "" "" "DEPS" ${ARGN})
   file(GLOB srcs CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/${name}/*.cpp)
+  if(NOT srcs)
+    # A layer whose first source has not landed yet: headers only.
+    add_library(helenus_${name} INTERFACE)
+    target_include_directories(helenus_${name} INTERFACE ${PROJECT_SOURCE_DIR}/include)
+    target_link_libraries(helenus_${name} INTERFACE ${L_DEPS})
+    return()
+  endif()
   add_library(helenus_${name} STATIC ${srcs})
   target_include_directories(helenus_${name} PUBLIC ${PROJECT_SOURCE_DIR}/include
                                              PRIVATE ${PROJECT_SOURCE_DIR}/src)

@@ -95,6 +95,13 @@ cql::ResultMessage Executor::RunBatch(const std::vector<const ast::BatchChild*>&
   std::vector<
       std::pair<std::shared_ptr<const storage::TableSchema>, std::vector<storage::RowMutation>>>
       per_table;
+  for (const auto* child : children) {
+    if (HasConditions(*child)) {
+      ThrowInvalid(
+          "Conditional statements (IF ...) inside a BATCH are not supported yet; run "
+          "them as single statements");
+    }
+  }
   for (size_t i = 0; i < children.size(); ++i) {
     ExecContext child_ctx = ctx;
     child_ctx.binder = binders[i];

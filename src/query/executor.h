@@ -83,6 +83,8 @@ void BuildModification(Executor& ex, const cql::ast::BatchChild& stmt, ExecConte
 // A single INSERT / UPDATE / DELETE, with IF conditions (modification.cpp).
 cql::ResultMessage RunModification(Executor& ex, const cql::ast::BatchChild& stmt,
                                    ExecContext& ctx);
+// True when a modification has IF conditions (IF EXISTS, IF NOT EXISTS, IF c = v).
+bool HasConditions(const cql::ast::BatchChild& stmt);
 // A modification with IF conditions: read, check, write (lwt.cpp).
 cql::ResultMessage RunConditional(Executor& ex, const cql::ast::BatchChild& stmt, ExecContext& ctx);
 // SELECT (select.cpp).

@@ -417,6 +417,8 @@ void BuildDelete(Executor& ex, const ast::Delete& s, const TableSchema& t, ExecC
   }
 }
 
+}  // namespace
+
 bool HasConditions(const ast::BatchChild& stmt) {
   return std::visit(
       [](const auto& s) {
@@ -429,8 +431,6 @@ bool HasConditions(const ast::BatchChild& stmt) {
       },
       stmt);
 }
-
-}  // namespace
 
 void BuildModification(Executor& ex, const ast::BatchChild& stmt, ExecContext& ctx,
                        std::vector<RowMutation>* mutations,

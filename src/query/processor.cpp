@@ -64,7 +64,15 @@ cql::ResultMessage QueryProcessor::Query(ClientState& state, std::string_view qu
                   &params,
                   params.default_timestamp.value_or(executor_->NextTimestamp()),
                   static_cast<int64_t>(time(nullptr))};
-  return executor_->Run(parsed.stmt, ctx);
+  auto result = executor_->Run(parsed.stmt, ctx);
+  ForgetStalePrepared(result);
+  return result;
+}
+
+void QueryProcessor::ForgetStalePrepared(const cql::ResultMessage& result) {
+  // Prepared metadata may no longer match the schema: drivers get Unprepared
+  // and prepare again, as Cassandra makes them do after DDL.
+  if (std::holds_alternative<cql::SchemaChange>(result)) prepared_->Clear();
 }
 
 cql::ResultMessage QueryProcessor::Prepare(ClientState& state, std::string_view query) {
@@ -103,6 +111,7 @@ cql::ResultMessage QueryProcessor::Execute(ClientState& state, std::string_view 
                   params.default_timestamp.value_or(executor_->NextTimestamp()),
                   static_cast<int64_t>(time(nullptr))};
   auto result = executor_->Run(stmt->parsed.stmt, ctx);
+  ForgetStalePrepared(result);
   if (auto* rows = std::get_if<cql::RowsResult>(&result); rows && params.skip_metadata) {
     rows->metadata.no_metadata = true;
   }

@@ -53,6 +53,9 @@ class QueryProcessor {
   void OnSchemaChange(std::function<void(const cql::SchemaChange&)> listener);
 
  private:
+  // Drops prepared statements after a schema change.
+  void ForgetStalePrepared(const cql::ResultMessage& result);
+
   std::unique_ptr<Executor> executor_;
   std::unique_ptr<PreparedCache> prepared_;
 };
