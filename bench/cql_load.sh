@@ -13,6 +13,7 @@ server_args=
 while [ $# -gt 0 ]; do
     case "$1" in
         --helenus|--port) server_args="$server_args $1 $2"; shift 2 ;;
+        --server-args) server_args="$server_args --server-args=$2"; shift 2 ;;
         --) shift; break ;;
         *) break ;;
     esac

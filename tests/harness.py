@@ -188,9 +188,9 @@ def run_with_port(port, command, timeout):
         return 124
 
 
-def run_wrapped(binary, command, timeout):
+def run_wrapped(binary, command, timeout, server_args=()):
     """Run command with HELENUS_PORT pointing at a fresh server."""
-    server = Server(binary).start()
+    server = Server(binary, extra_args=server_args).start()
     try:
         rc = run_with_port(server.port, command, timeout)
         if rc != 0:
@@ -207,6 +207,8 @@ def main():
     parser.add_argument("--helenus", help="helenus binary (default: newest build/*/helenus)")
     parser.add_argument("--port", type=int, help="use a running server on this port")
     parser.add_argument("--timeout", type=float, default=900, help="seconds for CMD")
+    parser.add_argument("--server-args", default="",
+                        help="extra `helenus serve` arguments, e.g. '--commitlog-sync periodic'")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -217,7 +219,7 @@ def main():
     binary = args.helenus or find_helenus()
     if not binary:
         parser.error("no --helenus BIN and no build/*/helenus found")
-    sys.exit(run_wrapped(binary, command, args.timeout))
+    sys.exit(run_wrapped(binary, command, args.timeout, tuple(args.server_args.split())))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,21 @@
 #include <string_view>
 
 namespace helenus::cql::ast {
+
+CollectionLiteral::CollectionLiteral() = default;
+CollectionLiteral::CollectionLiteral(const CollectionLiteral&) = default;
+CollectionLiteral::CollectionLiteral(CollectionLiteral&&) noexcept = default;
+CollectionLiteral& CollectionLiteral::operator=(const CollectionLiteral&) = default;
+CollectionLiteral& CollectionLiteral::operator=(CollectionLiteral&&) noexcept = default;
+CollectionLiteral::~CollectionLiteral() = default;
+
+UserTypeLiteral::UserTypeLiteral() = default;
+UserTypeLiteral::UserTypeLiteral(const UserTypeLiteral&) = default;
+UserTypeLiteral::UserTypeLiteral(UserTypeLiteral&&) noexcept = default;
+UserTypeLiteral& UserTypeLiteral::operator=(const UserTypeLiteral&) = default;
+UserTypeLiteral& UserTypeLiteral::operator=(UserTypeLiteral&&) noexcept = default;
+UserTypeLiteral::~UserTypeLiteral() = default;
+
 namespace {
 
 void Append(std::string& out, const Term& term);

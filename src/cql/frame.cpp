@@ -83,6 +83,9 @@ std::string Decompress(Compression c, std::string_view body, size_t max_size) {
              static_cast<size_t>(static_cast<uint8_t>(body[2])) << 8 |
              static_cast<uint8_t>(body[3]);
   if (n > max_size) ThrowProtocol("Decompressed frame body of {} bytes is too large", n);
+  // LZ4 cannot expand more than ~255x: a larger claim is a lie, refused before
+  // allocating it.
+  if (n > (body.size() - 4) * 255 + 16) ThrowProtocol("Corrupt LZ4-compressed frame body");
   std::string out(n, '\0');
   int got = LZ4_decompress_safe(body.data() + 4, out.data(), static_cast<int>(body.size() - 4),
                                 static_cast<int>(n));

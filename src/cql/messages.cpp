@@ -1,5 +1,7 @@
 #include "helenus/cql/messages.h"
 
+#include <algorithm>
+
 namespace helenus::cql {
 namespace {
 
@@ -19,25 +21,36 @@ BoundValue ReadBound(WireReader& r) {
   return {BoundValue::State::kSet, std::move(*v)};
 }
 
+// A [consistency]: ANY (0) to NODE_LOCAL (11), as Cassandra's codec accepts.
+uint16_t ReadConsistency(WireReader& r) {
+  uint16_t c = r.ReadShort();
+  if (c > 11) ThrowProtocol("Unknown code {} for a consistency level", c);
+  return c;
+}
+
 QueryParameters ReadParameters(WireReader& r) {
   QueryParameters p;
-  p.consistency = r.ReadShort();
+  p.consistency = ReadConsistency(r);
   p.flags = r.ReadByte();
   if (p.flags & kValues) {
     uint16_t n = r.ReadShort();
-    p.values.reserve(n);
+    // The count is the client's word: reserve no more than the body can hold.
+    p.values.reserve(std::min<size_t>(n, r.remaining() / 4));
     for (uint16_t i = 0; i < n; ++i) {
       if (p.flags & kNamesForValues) p.names.push_back(r.ReadString());
       p.values.push_back(ReadBound(r));
     }
   }
   p.skip_metadata = (p.flags & kSkipMetadata) != 0;
-  if (p.flags & kPageSize) p.page_size = r.ReadInt();
+  if (p.flags & kPageSize) {
+    p.page_size = r.ReadInt();
+    if (p.page_size == 0) ThrowProtocol("The page size cannot be 0");
+  }
   if (p.flags & kPagingState) {
     auto state = r.ReadBytes();
     if (state) p.paging_state = std::move(*state);
   }
-  if (p.flags & kSerialConsistency) p.serial_consistency = r.ReadShort();
+  if (p.flags & kSerialConsistency) p.serial_consistency = ReadConsistency(r);
   if (p.flags & kDefaultTimestamp) p.default_timestamp = r.ReadLong();
   return p;
 }
@@ -133,7 +146,7 @@ BatchRequest DecodeBatch(std::string_view body, uint8_t) {
   b.type = r.ReadByte();
   if (b.type > 2) ThrowProtocol("Invalid BATCH type {}", b.type);
   uint16_t n = r.ReadShort();
-  b.statements.reserve(n);
+  b.statements.reserve(std::min<size_t>(n, r.remaining() / 5));
   for (uint16_t i = 0; i < n; ++i) {
     BatchStatement s;
     uint8_t kind = r.ReadByte();
@@ -146,13 +159,13 @@ BatchRequest DecodeBatch(std::string_view body, uint8_t) {
       ThrowProtocol("Invalid BATCH statement kind {}", kind);
     }
     uint16_t nv = r.ReadShort();
-    s.values.reserve(nv);
+    s.values.reserve(std::min<size_t>(nv, r.remaining() / 4));
     for (uint16_t j = 0; j < nv; ++j) s.values.push_back(ReadBound(r));
     b.statements.push_back(std::move(s));
   }
-  b.consistency = r.ReadShort();
+  b.consistency = ReadConsistency(r);
   uint8_t flags = r.ReadByte();
-  if (flags & kSerialConsistency) b.serial_consistency = r.ReadShort();
+  if (flags & kSerialConsistency) b.serial_consistency = ReadConsistency(r);
   if (flags & kDefaultTimestamp) b.default_timestamp = r.ReadLong();
   return b;
 }

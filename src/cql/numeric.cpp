@@ -9,6 +9,9 @@
 namespace helenus::cql {
 namespace {
 
+// Digits an exact decimal sum may grow to before it is refused.
+constexpr int64_t kMaxSumDigits = 1 << 20;
+
 struct Signed {
   bool neg = false;
   std::string mag;  // decimal digits, no leading zeros ("0" for zero)
@@ -106,8 +109,17 @@ Bytes AddDecimal(std::string_view a, std::string_view b) {
   int32_t sa = Scale(a), sb = Scale(b);
   Signed x = FromVarint(a.substr(4)), y = FromVarint(b.substr(4));
   int32_t scale = std::max(sa, sb);
-  if (x.mag != "0") x.mag.append(static_cast<size_t>(scale - sa), '0');
-  if (y.mag != "0") y.mag.append(static_cast<size_t>(scale - sb), '0');
+  // Scales far apart would need billions of zeros (and overflow int32).
+  auto widen = [&](Signed* v, int32_t s) {
+    if (v->mag == "0") return;
+    int64_t zeros = static_cast<int64_t>(scale) - s;
+    if (zeros + static_cast<int64_t>(v->mag.size()) > kMaxSumDigits) {
+      ThrowInvalid("Decimal sum needs more than {} digits", kMaxSumDigits);
+    }
+    v->mag.append(static_cast<size_t>(zeros), '0');
+  };
+  widen(&x, sa);
+  widen(&y, sb);
   return EncodeInt(scale) + ToVarint(Add(x, y));
 }
 

@@ -57,13 +57,29 @@ void AppendElem(Bytes* out, std::string_view v) {
   out->append(v);
 }
 
+// Strict UTF-8, as Java's decoder: no overlong forms, surrogates or code
+// points above U+10FFFF.
 bool ValidUtf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
     auto c = static_cast<uint8_t>(s[i]);
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t n = (c >= 0xC2 && c <= 0xDF)   ? 2
+               : (c >= 0xE0 && c <= 0xEF) ? 3
+               : (c >= 0xF0 && c <= 0xF4) ? 4
+                                          : 0;
     if (n == 0 || i + n > s.size()) return false;
-    for (size_t k = 1; k < n; ++k) {
+    auto c1 = static_cast<uint8_t>(s[i + 1]);
+    uint8_t lo = 0x80, hi = 0xBF;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+    if (c1 < lo || c1 > hi) return false;
+    for (size_t k = 2; k < n; ++k) {
       if ((static_cast<uint8_t>(s[i + k]) & 0xC0) != 0x80) return false;
     }
     i += n;
@@ -111,10 +127,12 @@ int CompareUuid(std::string_view a, std::string_view b, bool time_only) {
   if (!time_only && va != vb) return Cmp(va, vb);
   if (time_only || va == 1) {
     if (int c = Cmp(UuidTimestamp(a), UuidTimestamp(b))) return c;
-    return CompareSignedBytes(a.substr(8), b.substr(8));
+  } else if (int c = CompareBytes(a.substr(0, 8), b.substr(0, 8))) {
+    return c;
   }
-  if (int c = CompareBytes(a.substr(0, 8), b.substr(0, 8))) return c;
-  return CompareSignedBytes(a.substr(8), b.substr(8));
+  // TimeUUIDType breaks ties with signed bytes, UUIDType with unsigned ones.
+  return time_only ? CompareSignedBytes(a.substr(8), b.substr(8))
+                   : CompareBytes(a.substr(8), b.substr(8));
 }
 
 }  // namespace
@@ -297,11 +315,17 @@ std::optional<std::string> Validate(const DataType& type, std::string_view b) {
       return std::nullopt;
     case TypeKind::kDuration: {
       std::string_view in = b;
-      int64_t v = 0;
-      for (int i = 0; i < 3; ++i) {
-        if (!GetSignedVint(&in, &v)) return std::string("Invalid duration value");
+      int64_t v[3] = {};
+      for (auto& x : v) {
+        if (!GetSignedVint(&in, &x)) return std::string("Invalid duration value");
       }
       if (!in.empty()) return std::string("Invalid duration value");
+      bool any_neg = v[0] < 0 || v[1] < 0 || v[2] < 0;
+      bool any_pos = v[0] > 0 || v[1] > 0 || v[2] > 0;
+      if (any_neg && any_pos) {
+        return std::string(
+            "The duration months, days and nanoseconds must be all of the same sign");
+      }
       return std::nullopt;
     }
     case TypeKind::kList:

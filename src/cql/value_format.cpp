@@ -1,6 +1,8 @@
 // CQL literal text of serialized values.
 #include <arpa/inet.h>
 
+#include <cmath>
+
 #include "civil_time.h"
 #include "helenus/common/error.h"
 #include "helenus/cql/value_codec.h"
@@ -37,8 +39,10 @@ std::string UuidText(std::string_view b) {
 }
 
 std::string TimestampText(int64_t millis) {
-  int64_t days = millis >= 0 ? millis / 86400000 : -((-millis + 86399999) / 86400000);
-  int64_t ms = millis - days * 86400000;
+  // Floor division without negating millis, which overflows near INT64_MIN.
+  int64_t ms = millis % 86400000;
+  int64_t days = millis / 86400000 - (ms < 0 ? 1 : 0);
+  if (ms < 0) ms += 86400000;
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
@@ -48,9 +52,11 @@ std::string TimestampText(int64_t millis) {
 
 std::string DurationText(std::string_view b) {
   int64_t months = 0, days = 0, nanos = 0;
-  if (!GetSignedVint(&b, &months) || !GetSignedVint(&b, &days) || !GetSignedVint(&b, &nanos)) {
+  std::string_view in = b;
+  if (!GetSignedVint(&in, &months) || !GetSignedVint(&in, &days) || !GetSignedVint(&in, &nanos)) {
     return "0x" + Hex(b);
   }
+  if (months == INT64_MIN || days == INT64_MIN || nanos == INT64_MIN) return "0x" + Hex(b);
   std::string out;
   if (months < 0 || days < 0 || nanos < 0) {
     out = "-";
@@ -74,6 +80,14 @@ std::string DurationText(std::string_view b) {
   return out;
 }
 
+// Java's spelling of non-finite values, which is also CQL's literal syntax.
+template <typename F>
+std::string FloatingText(F v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+  return fmt::format("{}", v);
+}
+
 std::string DecimalText(std::string_view b) {
   int32_t scale = DecodeInt(b.substr(0, 4));
   std::string digits = VarintToDecimal(b.substr(4));
@@ -81,6 +95,14 @@ std::string DecimalText(std::string_view b) {
   if (neg) digits.erase(0, 1);
   if (scale < 0)
     return (neg ? "-" : "") + digits + "E+" + std::to_string(-static_cast<int64_t>(scale));
+  // Java's BigDecimal.toString: scientific notation below 1E-6, so a huge
+  // scale never turns into a string of that many zeros.
+  int64_t adjusted = static_cast<int64_t>(digits.size()) - 1 - scale;
+  if (adjusted < -6) {
+    std::string mantissa = digits.substr(0, 1);
+    if (digits.size() > 1) mantissa += "." + digits.substr(1);
+    return (neg ? "-" : "") + mantissa + "E" + std::to_string(adjusted);
+  }
   if (scale > 0) {
     if (digits.size() <= static_cast<size_t>(scale)) {
       digits.insert(0, static_cast<size_t>(scale) - digits.size() + 1, '0');
@@ -115,9 +137,9 @@ std::string ToLiteral(const DataType& type, std::string_view b) {
     case TypeKind::kCounter:
       return std::to_string(DecodeBigint(b));
     case TypeKind::kFloat:
-      return fmt::format("{}", DecodeFloat(b));
+      return FloatingText(DecodeFloat(b));
     case TypeKind::kDouble:
-      return fmt::format("{}", DecodeDouble(b));
+      return FloatingText(DecodeDouble(b));
     case TypeKind::kVarint:
       return VarintToDecimal(b);
     case TypeKind::kDecimal:
@@ -140,6 +162,7 @@ std::string ToLiteral(const DataType& type, std::string_view b) {
     case TypeKind::kTimeuuid:
       return UuidText(b);
     case TypeKind::kInet: {
+      if (b.size() != 4 && b.size() != 16) return "0x" + Hex(b);
       char buf[INET6_ADDRSTRLEN] = {};
       inet_ntop(b.size() == 4 ? AF_INET : AF_INET6, b.data(), buf, sizeof(buf));
       return buf;

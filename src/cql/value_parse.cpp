@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 
 #include "civil_time.h"
@@ -63,6 +64,20 @@ class Scanner {
   std::string_view s_;
   size_t pos_ = 0;
 };
+
+// Integer text into *v; false on overflow (std::stoll would throw a
+// non-CQL exception instead).
+template <typename T>
+bool ToInteger(std::string_view s, T* v) {
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), *v);
+  return ec == std::errc() && end == s.data() + s.size();
+}
+
+// *acc += v * unit; false on int64 overflow (a duration literal is client text).
+bool AddScaled(int64_t* acc, int64_t v, int64_t unit) {
+  int64_t product = 0;
+  return !__builtin_mul_overflow(v, unit, &product) && !__builtin_add_overflow(*acc, product, acc);
+}
 
 bool AllDigits(std::string_view s) {
   if (!s.empty() && s[0] == '-') s.remove_prefix(1);
@@ -129,12 +144,16 @@ Bytes ParseUuid(std::string_view s) {
 }
 
 Bytes ParseTimestamp(std::string_view s) {
-  if (AllDigits(s)) return EncodeBigint(std::stoll(std::string(s)));
-  Scanner sc(s);
-  int64_t days = 0, nanos = 0;
   auto fail = [&]() -> Bytes {
     ThrowInvalid("Unable to coerce '{}' to a formatted date (long)", s);
   };
+  if (AllDigits(s)) {
+    int64_t millis = 0;
+    if (!ToInteger(s, &millis)) return fail();
+    return EncodeBigint(millis);
+  }
+  Scanner sc(s);
+  int64_t days = 0, nanos = 0;
   if (!ParseDatePart(sc, &days)) return fail();
   if (sc.Eat('T') || sc.Eat(' ')) {
     if (!ParseTimePart(sc, false, &nanos)) return fail();
@@ -160,8 +179,9 @@ Bytes ParseTimestamp(std::string_view s) {
 
 Bytes ParseDate(std::string_view s) {
   if (AllDigits(s) && s[0] != '-') {
-    uint64_t raw = std::stoull(std::string(s));
-    if (raw > 0xFFFFFFFFULL) ThrowInvalid("Unable to parse a date from '{}': out of range", s);
+    uint64_t raw = 0;
+    if (!ToInteger(s, &raw) || raw > 0xFFFFFFFFULL)
+      ThrowInvalid("Unable to parse a date from '{}': out of range", s);
     return EncodeInt(static_cast<int32_t>(static_cast<uint32_t>(raw)));
   }
   Scanner sc(s);
@@ -176,8 +196,9 @@ Bytes ParseDate(std::string_view s) {
 
 Bytes ParseTime(std::string_view s) {
   if (AllDigits(s)) {
-    int64_t v = std::stoll(std::string(s));
-    if (v < 0 || v >= 86400000000000LL) ThrowInvalid("Time value out of range: {}", s);
+    int64_t v = -1;
+    if (!ToInteger(s, &v) || v < 0 || v >= 86400000000000LL)
+      ThrowInvalid("Time value out of range: {}", s);
     return EncodeBigint(v);
   }
   Scanner sc(s);
@@ -221,19 +242,19 @@ Bytes ParseDuration(std::string_view text) {
         char unit = static_cast<char>(std::toupper(static_cast<unsigned char>(sc.Peek())));
         sc.Eat(sc.Peek());
         if (!time && unit == 'Y') {
-          months += v * 12;
+          if (!AddScaled(&months, v, 12)) return fail();
         } else if (!time && unit == 'M') {
-          months += v;
+          if (!AddScaled(&months, v, 1)) return fail();
         } else if (!time && unit == 'W') {
-          days += v * 7;
+          if (!AddScaled(&days, v, 7)) return fail();
         } else if (!time && unit == 'D') {
-          days += v;
+          if (!AddScaled(&days, v, 1)) return fail();
         } else if (time && unit == 'H') {
-          nanos += v * 3600000000000LL;
+          if (!AddScaled(&nanos, v, 3600000000000LL)) return fail();
         } else if (time && unit == 'M') {
-          nanos += v * 60000000000LL;
+          if (!AddScaled(&nanos, v, 60000000000LL)) return fail();
         } else if (time && unit == 'S') {
-          nanos += v * 1000000000LL;
+          if (!AddScaled(&nanos, v, 1000000000LL)) return fail();
         } else {
           return fail();
         }
@@ -250,25 +271,25 @@ Bytes ParseDuration(std::string_view text) {
         sc.Eat(sc.Peek());
       }
       if (unit == "y") {
-        months += v * 12;
+        if (!AddScaled(&months, v, 12)) return fail();
       } else if (unit == "mo") {
-        months += v;
+        if (!AddScaled(&months, v, 1)) return fail();
       } else if (unit == "w") {
-        days += v * 7;
+        if (!AddScaled(&days, v, 7)) return fail();
       } else if (unit == "d") {
-        days += v;
+        if (!AddScaled(&days, v, 1)) return fail();
       } else if (unit == "h") {
-        nanos += v * 3600000000000LL;
+        if (!AddScaled(&nanos, v, 3600000000000LL)) return fail();
       } else if (unit == "m") {
-        nanos += v * 60000000000LL;
+        if (!AddScaled(&nanos, v, 60000000000LL)) return fail();
       } else if (unit == "s") {
-        nanos += v * 1000000000LL;
+        if (!AddScaled(&nanos, v, 1000000000LL)) return fail();
       } else if (unit == "ms") {
-        nanos += v * 1000000LL;
+        if (!AddScaled(&nanos, v, 1000000LL)) return fail();
       } else if (unit == "us" || unit == "\xc2\xb5s") {
-        nanos += v * 1000LL;
+        if (!AddScaled(&nanos, v, 1000LL)) return fail();
       } else if (unit == "ns") {
-        nanos += v;
+        if (!AddScaled(&nanos, v, 1)) return fail();
       } else {
         return fail();
       }
@@ -325,8 +346,9 @@ Bytes ParseDecimal(std::string_view text) {
   if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
     std::string_view exp = s.substr(i + 1);
     if (!exp.empty() && exp[0] == '+') exp.remove_prefix(1);
-    if (!AllDigits(exp)) return fail();
-    scale -= std::stoll(std::string(exp));
+    int64_t e = 0;
+    if (!AllDigits(exp) || !ToInteger(exp, &e) || e > INT32_MAX || e < INT32_MIN) return fail();
+    scale -= e;
     i = s.size();
   }
   if (i != s.size()) return fail();

@@ -137,17 +137,29 @@ int CompareDecimal(std::string_view a, std::string_view b) {
   split(a, &sa, &da, &na);
   split(b, &sb, &db, &nb);
   if (na != nb) return na ? -1 : 1;
-  // Align scales by appending zeros to the one with the smaller scale.
-  if (sa < sb) da.append(static_cast<size_t>(sb - sa), '0');
-  if (sb < sa) db.append(static_cast<size_t>(sa - sb), '0');
+  // Compare magnitudes digit by digit from the most significant digit's
+  // power of ten; padding the smaller scale with zeros would allocate up to
+  // 2^32 bytes for scales far apart.
   auto strip = [](std::string& d) {
     size_t i = d.find_first_not_of('0');
     d = i == std::string::npos ? "0" : d.substr(i);
   };
   strip(da);
   strip(db);
-  int c = da.size() != db.size() ? (da.size() < db.size() ? -1 : 1) : da.compare(db);
-  c = c < 0 ? -1 : c > 0 ? 1 : 0;
+  int c = 0;
+  if (da == "0" || db == "0") {
+    c = da == db ? 0 : da == "0" ? -1 : 1;
+  } else {
+    int64_t ea = static_cast<int64_t>(da.size()) - sa, eb = static_cast<int64_t>(db.size()) - sb;
+    if (ea != eb) {
+      c = ea < eb ? -1 : 1;
+    } else {
+      for (size_t i = 0; i < std::max(da.size(), db.size()) && c == 0; ++i) {
+        char x = i < da.size() ? da[i] : '0', y = i < db.size() ? db[i] : '0';
+        c = x < y ? -1 : x > y ? 1 : 0;
+      }
+    }
+  }
   return na ? -c : c;
 }
 

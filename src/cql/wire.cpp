@@ -1,5 +1,7 @@
 #include "helenus/cql/wire.h"
 
+#include <algorithm>
+
 #include "helenus/common/error.h"
 
 namespace helenus::cql {
@@ -77,10 +79,22 @@ std::string WireReader::ReadShortBytes() {
   return std::string(ReadRaw(ReadShort()));
 }
 
+std::string WireReader::ReadUuid() {
+  return std::string(ReadRaw(16));
+}
+
+std::pair<std::string, int32_t> WireReader::ReadInet() {
+  uint8_t n = ReadByte();
+  if (n != 4 && n != 16) ThrowProtocol("Invalid inet address length {}", n);
+  std::string addr(ReadRaw(n));
+  return {std::move(addr), ReadInt()};
+}
+
 std::vector<std::string> WireReader::ReadStringList() {
   uint16_t n = ReadShort();
   std::vector<std::string> out;
-  out.reserve(n);
+  // Every string takes at least its 2-byte length: bound the reserve by the body.
+  out.reserve(std::min<size_t>(n, remaining() / 2));
   for (uint16_t i = 0; i < n; ++i) out.push_back(ReadString());
   return out;
 }

@@ -57,6 +57,15 @@ void QueryProcessor::OnSchemaChange(std::function<void(const cql::SchemaChange&)
 cql::ResultMessage QueryProcessor::Query(ClientState& state, std::string_view query,
                                          const cql::QueryParameters& params) {
   auto parsed = cql::ParseStatement(query);
+  if (!params.names.empty()) {
+    // Named values bind `?` markers by their receiver's name, as Cassandra does.
+    auto described = executor_->Describe(parsed, state);
+    for (size_t i = 0; i < parsed.bind_names.size(); ++i) {
+      if (parsed.bind_names[i].empty() && i < described.bind_metadata.columns.size()) {
+        parsed.bind_names[i] = described.bind_metadata.columns[i].name;
+      }
+    }
+  }
   TermBinder binder(&params.values, &params.names, &parsed.bind_names, parsed.bind_count);
   ExecContext ctx{&state,
                   executor_->Schema(),

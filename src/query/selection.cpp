@@ -245,7 +245,13 @@ class ConvertEval : public SelectorEval {
         break;
       default: {
         // Numeric casts go through the double value.
-        double d = std::stod(cql::ToLiteral(from, *v));
+        double d = 0;
+        try {
+          d = std::stod(cql::ToLiteral(from, *v));
+        } catch (const std::exception&) {
+          ThrowInvalid("{} cannot convert {} value {} to {}", fn_, from.ToCql(),
+                       cql::ToLiteral(from, *v), to_.ToCql());
+        }
         switch (to_.kind) {
           case TypeKind::kInt:
             return cql::EncodeInt(static_cast<int32_t>(d));

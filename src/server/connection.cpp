@@ -1,5 +1,7 @@
 #include "connection.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "helenus/common/error.h"
@@ -9,6 +11,15 @@ namespace {
 
 constexpr uint8_t kMinVersion = 3;
 constexpr uint8_t kMaxVersion = 4;
+// Body bytes read before the buffer first grows past them.
+constexpr size_t kBodyChunk = 64 << 10;
+// Response bytes queued for a client before we stop reading its requests.
+constexpr size_t kMaxQueuedBytes = 8 << 20;
+
+// A request version byte we serve (the response bit must be clear).
+bool SupportedVersion(uint8_t version) {
+  return version >= kMinVersion && version <= kMaxVersion;
+}
 
 std::string UnsupportedVersionMessage(int version) {
   return fmt::format(
@@ -44,44 +55,60 @@ void Connection::Close() {
 
 void Connection::ReadHeader() {
   if (closing_) return;
-  if (in_flight_ >= options_->max_in_flight_per_connection) {
-    // Back-pressure: stop reading until responses drain.
+  if (in_flight_ >= options_->max_in_flight_per_connection || queued_bytes_ > kMaxQueuedBytes) {
+    // Back-pressure: stop reading until responses drain (a client that never
+    // reads its responses must not make us queue them without bound).
     reading_paused_ = true;
     return;
   }
+  header_buf_.fill(0);
   asio::async_read(
       socket_, asio::buffer(header_buf_),
-      asio::bind_executor(strand_, [self = shared_from_this()](const asio::error_code& ec, size_t) {
-        if (ec) return self->Close();
-        cql::FrameHeader h = cql::DecodeHeader(self->header_buf_.data());
-        uint8_t version = h.version & 0x7F;
-        if ((h.version & 0x80) != 0 || version < kMinVersion || version > kMaxVersion) {
-          // The driver retries with a lower version after this
-          // text; the frame body is never read.
-          CqlError err(ErrorCode::kProtocol, UnsupportedVersionMessage(version));
-          self->version_ = kMaxVersion;
-          self->Send(h.stream, cql::Opcode::kError, cql::EncodeError(err), true);
-          return;
-        }
-        if (h.length > self->options_->max_frame_bytes) {
-          CqlError err(ErrorCode::kProtocol,
-                       fmt::format("Request is too big: length {} exceeds maximum "
-                                   "allowed length {}",
-                                   h.length, self->options_->max_frame_bytes));
-          self->version_ = version;
-          self->Send(h.stream, cql::Opcode::kError, cql::EncodeError(err), true);
-          return;
-        }
-        self->ReadBody(h);
-      }));
+      [this](const asio::error_code& ec, size_t n) -> size_t {
+        // v1/v2 headers are 8 bytes: judge the version from the first byte
+        // rather than wait for a ninth byte that may never come. (The
+        // completion handler below keeps this connection alive.)
+        if (ec || (n >= 1 && !SupportedVersion(header_buf_[0]))) return 0;
+        return cql::kHeaderSize - n;
+      },
+      asio::bind_executor(
+          strand_, [self = shared_from_this()](const asio::error_code& ec, size_t n) {
+            if (ec && !(n >= 1 && !SupportedVersion(self->header_buf_[0]))) return self->Close();
+            cql::FrameHeader h = cql::DecodeHeader(self->header_buf_.data());
+            uint8_t version = h.version & 0x7F;
+            if (!SupportedVersion(h.version)) {
+              // The driver retries with a lower version after this
+              // text; the frame body is never read.
+              CqlError err(ErrorCode::kProtocol, UnsupportedVersionMessage(h.version));
+              self->version_ = kMaxVersion;
+              self->Send(n >= 4 ? h.stream : 0, cql::Opcode::kError, cql::EncodeError(err), true);
+              return;
+            }
+            if (h.length > self->options_->max_frame_bytes) {
+              CqlError err(ErrorCode::kProtocol,
+                           fmt::format("Request is too big: length {} exceeds maximum "
+                                       "allowed length {}",
+                                       h.length, self->options_->max_frame_bytes));
+              self->version_ = version;
+              self->Send(h.stream, cql::Opcode::kError, cql::EncodeError(err), true);
+              return;
+            }
+            self->body_buf_.clear();
+            self->ReadBody(h);
+          }));
 }
 
 void Connection::ReadBody(cql::FrameHeader header) {
-  body_buf_.resize(header.length);
-  asio::async_read(socket_, asio::buffer(body_buf_),
+  // Grow the buffer as bytes arrive (doubling, from 64 KB): a header alone
+  // must not make us allocate the length it declares.
+  size_t have = body_buf_.size();
+  size_t want = std::min<size_t>(header.length, have + std::max(kBodyChunk, have));
+  body_buf_.resize(want);
+  asio::async_read(socket_, asio::buffer(body_buf_.data() + have, want - have),
                    asio::bind_executor(strand_, [self = shared_from_this(), header](
                                                     const asio::error_code& ec, size_t) {
                      if (ec) return self->Close();
+                     if (self->body_buf_.size() < header.length) return self->ReadBody(header);
                      self->Dispatch(header, std::move(self->body_buf_));
                      self->body_buf_.clear();
                      self->ReadHeader();
@@ -98,7 +125,12 @@ void Connection::Dispatch(cql::FrameHeader header, std::string body) {
                              version, version_));
     return Send(header.stream, cql::Opcode::kError, cql::EncodeError(err));
   }
-  if ((header.flags & cql::kFlagCompression) && compression_ != cql::Compression::kNone) {
+  if ((header.flags & cql::kFlagCompression) && compression_ == cql::Compression::kNone) {
+    CqlError err(ErrorCode::kProtocol,
+                 "Received a compressed frame, but no compression was negotiated in STARTUP");
+    return Send(header.stream, cql::Opcode::kError, cql::EncodeError(err));
+  }
+  if (header.flags & cql::kFlagCompression) {
     try {
       body = cql::Decompress(compression_, body, options_->max_frame_bytes);
     } catch (const CqlError& e) {
@@ -222,6 +254,7 @@ void Connection::Send(int16_t stream, cql::Opcode opcode, std::string body, bool
   std::string frame(cql::kHeaderSize, '\0');
   cql::EncodeHeader(h, frame.data());
   frame += body;
+  queued_bytes_ += frame.size();
   write_queue_.push_back(std::move(frame));
   if (close_after) closing_ = true;
   if (!writing_) WriteNext();
@@ -249,17 +282,21 @@ void Connection::WriteNext() {
   asio::async_write(socket_, asio::buffer(*batch),
                     asio::bind_executor(strand_, [self = shared_from_this(), batch](
                                                      const asio::error_code& ec, size_t) {
+                      self->queued_bytes_ -= batch->size();
                       if (ec) {
                         self->write_queue_.clear();
+                        self->queued_bytes_ = 0;
                         self->writing_ = false;
                         return self->Close();
                       }
                       self->WriteNext();
+                      self->MaybeResumeReading();
                     }));
 }
 
 void Connection::MaybeResumeReading() {
-  if (reading_paused_ && in_flight_ < options_->max_in_flight_per_connection) {
+  if (reading_paused_ && in_flight_ < options_->max_in_flight_per_connection &&
+      queued_bytes_ <= kMaxQueuedBytes) {
     reading_paused_ = false;
     ReadHeader();
   }

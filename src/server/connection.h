@@ -61,6 +61,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   cql::Compression compression_ = cql::Compression::kNone;
   bool compress_responses_ = false;
   std::deque<std::string> write_queue_;
+  size_t queued_bytes_ = 0;  // bytes in write_queue_ and in the write under way
   bool writing_ = false;
   bool reading_paused_ = false;
   bool closing_ = false;

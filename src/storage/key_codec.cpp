@@ -363,7 +363,8 @@ Status AppendComparable(const DataType& type, std::string_view v, std::string* o
       int32_t n;
       if (!items.Int(&n) || n < 0) return BadValue(type);
       std::vector<std::string> encoded;
-      encoded.reserve(n);
+      // n comes from the value: every element takes at least 4 bytes of it.
+      encoded.reserve(std::min<size_t>(static_cast<size_t>(n), items.s.size() / 4));
       for (int32_t i = 0; i < n; ++i) {
         std::string e;
         std::string_view item;

@@ -99,6 +99,15 @@ struct CollectionLiteral {
   Kind kind = Kind::kList;
   std::vector<Term> elements;
   std::vector<std::pair<Term, Term>> entries;
+
+  // Out of line: Term is incomplete here, and clang instantiates inline
+  // special members of std::pair<Term, Term> too early.
+  CollectionLiteral();
+  CollectionLiteral(const CollectionLiteral&);
+  CollectionLiteral(CollectionLiteral&&) noexcept;
+  CollectionLiteral& operator=(const CollectionLiteral&);
+  CollectionLiteral& operator=(CollectionLiteral&&) noexcept;
+  ~CollectionLiteral();
 };
 
 // (a, b, c): a tuple constant (also the right side of multi-column relations).
@@ -109,6 +118,14 @@ struct TupleLiteral {
 // { field: term, ... } with identifier keys: a user-defined type value.
 struct UserTypeLiteral {
   std::vector<std::pair<std::string, Term>> fields;
+
+  // Out of line for the same reason as CollectionLiteral's.
+  UserTypeLiteral();
+  UserTypeLiteral(const UserTypeLiteral&);
+  UserTypeLiteral(UserTypeLiteral&&) noexcept;
+  UserTypeLiteral& operator=(const UserTypeLiteral&);
+  UserTypeLiteral& operator=(UserTypeLiteral&&) noexcept;
+  ~UserTypeLiteral();
 };
 
 // A function call in term position: now(), uuid(), toTimestamp(now()),

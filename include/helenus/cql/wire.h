@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "helenus/common/value.h"
@@ -33,6 +34,10 @@ class WireReader {
   std::vector<std::string> ReadStringList();
   std::map<std::string, std::string> ReadStringMap();
   std::map<std::string, std::vector<std::string>> ReadStringMultimap();
+  // [uuid]: 16 raw bytes.
+  std::string ReadUuid();
+  // [inet]: a 4- or 16-byte address and an int port.
+  std::pair<std::string, int32_t> ReadInet();
   // n raw bytes.
   std::string_view ReadRaw(size_t n);
 
