@@ -2,7 +2,13 @@
 // the same rows (wines-like: int key + 12 float columns). Prints a table with
 // the ratios DESIGN.md targets (>= 50% for both).
 //
-// usage: storage_bench [rows=1000000] [batch=1]
+// Both sides do comparable work: the raw side writes the Store's row keys
+// with the 12 floats packed as the value and, when scanning, reads every
+// float of every value; the Store side writes INSERTs (marker + 12 cells) and
+// reads every float of every RowRead. Scans alternate between the two sides
+// (best of N thread-CPU times each) so load from other processes hits both.
+//
+// usage: storage_bench [rows=1000000] [batch=1] [sync_rows=300]
 
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
@@ -84,6 +90,9 @@ rocksdb::Options RawOptions() {
 int main(int argc, char** argv) {
   const int rows = argc > 1 ? std::atoi(argv[1]) : 1000000;
   const int batch = argc > 2 ? std::max(1, std::atoi(argv[2])) : 1;
+  const int sync_rows = argc > 3 ? std::max(1, std::atoi(argv[3])) : 300;
+  const char* rep = std::getenv("HELENUS_BENCH_SCAN_REPEAT");  // for profiling
+  const int repeats = rep ? std::max(1, std::atoi(rep)) : 5;
   auto base = std::filesystem::temp_directory_path() /
               ("helenus-storage-bench-" + std::to_string(::getpid()));
   std::filesystem::remove_all(base);
@@ -96,66 +105,33 @@ int main(int argc, char** argv) {
     layout.columns.push_back({static_cast<uint32_t>(c), DataType::Of(TypeKind::kFloat), false});
   }
 
-  // ---- raw RocksDB: same row keys, value = 12 packed floats.
-  double raw_write_s, raw_scan_s;
-  size_t raw_count = 0;
-  {
-    rocksdb::DB* db = nullptr;
-    auto s = rocksdb::DB::Open(RawOptions(), (base / "raw").string(), &db);
-    if (!s.ok()) Die(s.ToString());
-    rocksdb::WriteOptions wo;  // WAL on, no fsync per write
+  // Raw puts of rows [from, to): the Store's row key, 12 packed floats.
+  auto raw_write = [&](rocksdb::DB* db, bool sync, int from, int to) {
+    rocksdb::WriteOptions wo;  // WAL on
+    wo.sync = sync;
     std::string key, value;
     rocksdb::WriteBatch wb;
     auto t0 = std::chrono::steady_clock::now();
-    for (int i = 0; i < rows; ++i) {
+    for (int i = from; i < to; ++i) {
       Bytes pk = I32(static_cast<uint32_t>(i));
       key = PartitionPrefix(layout.table_id, pk);
       key.push_back(static_cast<char>(KeyKind::kRow));
       value.clear();
       for (int c = 0; c < kColumns; ++c) value += F32(static_cast<float>(i) * 0.5f + c);
       wb.Put(key, value);
-      if (static_cast<int>(wb.Count()) >= batch) {
-        s = db->Write(wo, &wb);
+      if (static_cast<int>(wb.Count()) >= batch || i + 1 == to) {
+        auto s = db->Write(wo, &wb);
         if (!s.ok()) Die(s.ToString());
         wb.Clear();
       }
     }
-    if (wb.Count() > 0) (void)db->Write(wo, &wb);
-    raw_write_s = Seconds(t0);
-    (void)db->Flush(rocksdb::FlushOptions());
-    (void)db->CompactRange(rocksdb::CompactRangeOptions(), nullptr, nullptr);
-
-    // Best of five scans: the first one also warms the block cache.
-    raw_scan_s = 1e30;
-    for (int r = 0; r < 5; ++r) {
-      rocksdb::ReadOptions ro;
-      ro.readahead_size = 2 << 20;
-      Clock clock;
-      std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro));
-      uint64_t sink = 0;
-      raw_count = 0;
-      for (it->SeekToFirst(); it->Valid(); it->Next()) {
-        sink += it->key().size() + static_cast<uint8_t>(it->value()[4]);
-        ++raw_count;
-      }
-      raw_scan_s = std::min(raw_scan_s, clock.CpuSeconds());
-      if (sink == 42) std::puts("");
-    }
-    delete db;
-  }
-
-  // ---- Store: the same rows as INSERTs (marker + 12 cells).
-  double store_write_s = 0, store_scan_s = 0, store_scan1_s = 1e30;
-  size_t store_count = 0;
-  {
-    StoreOptions so;
-    so.sync_each_write = false;  // fair against the raw WAL-without-fsync puts
-    auto opened = Store::Open((base / "store").string(), so);
-    if (!opened.ok()) Die(opened.status().message());
-    auto store = std::move(opened).value();
+    return Seconds(t0);
+  };
+  // Store INSERTs of rows [from, to): marker + 12 cells.
+  auto store_write = [&](Store* store, int from, int to) {
     std::vector<RowMutation> muts;
     auto t0 = std::chrono::steady_clock::now();
-    for (int i = 0; i < rows; ++i) {
+    for (int i = from; i < to; ++i) {
       RowMutation m;
       m.partition_key = I32(static_cast<uint32_t>(i));
       m.timestamp = 1700000000000000LL + i;
@@ -166,46 +142,108 @@ int main(int argc, char** argv) {
         m.cells[c].value = F32(static_cast<float>(i) * 0.5f + c);
       }
       muts.push_back(std::move(m));
-      if (static_cast<int>(muts.size()) >= batch) {
+      if (static_cast<int>(muts.size()) >= batch || i + 1 == to) {
         auto st = store->Apply(layout, muts);
         if (!st.ok()) Die(st.message());
         muts.clear();
       }
     }
-    if (!muts.empty()) (void)store->Apply(layout, muts);
-    store_write_s = Seconds(t0);
-    if (auto st = store->CompactAll(); !st.ok()) Die(st.message());
+    return Seconds(t0);
+  };
 
-    // Best of five as above; HELENUS_BENCH_SCAN_REPEAT=n for profiling.
-    const char* rep = std::getenv("HELENUS_BENCH_SCAN_REPEAT");
-    store_scan_s = 1e30;
-    for (int r = rep ? std::atoi(rep) : 5; r > 0; --r) {
-      store_count = 0;
-      Clock clock;
-      auto reader = store->Read(layout, ReadSpec{}, Store::NowSeconds());
-      RowRead row;
-      uint64_t sink = 0;
-      while (reader->Next(&row)) {
-        sink += row.partition_key.size() + static_cast<uint8_t>((*row.regular[0]->value)[0]);
-        ++store_count;
-      }
-      store_scan_s = std::min(store_scan_s, clock.CpuSeconds());
-      if (!reader->status().ok()) Die(reader->status().message());
-      if (sink == 42) std::puts("");
-    }
-    // The same scan materializing one column only (projection pushdown).
-    for (int r = 0; r < 5; ++r) {
-      Clock clock;
-      ReadSpec one;
-      one.columns = {0};
-      auto reader = store->Read(layout, one, Store::NowSeconds());
-      RowRead row;
-      uint64_t sink = 0;
-      while (reader->Next(&row)) sink += static_cast<uint8_t>((*row.regular[0]->value)[0]);
-      store_scan1_s = std::min(store_scan1_s, clock.CpuSeconds());
-      if (sink == 42) std::puts("");
-    }
+  rocksdb::DB* raw = nullptr;
+  if (auto s = rocksdb::DB::Open(RawOptions(), (base / "raw").string(), &raw); !s.ok()) {
+    Die(s.ToString());
   }
+  std::unique_ptr<rocksdb::DB> raw_owner(raw);
+  StoreOptions so;
+  so.sync_each_write = false;  // WAL on, no fsync: fair against the raw puts
+  auto opened = Store::Open((base / "store").string(), so);
+  if (!opened.ok()) Die(opened.status().message());
+  auto store = std::move(opened).value();
+
+  // ---- writes, WAL on, no fsync.
+  const double raw_write_s = raw_write(raw, false, 0, rows);
+  const double store_write_s = store_write(store.get(), 0, rows);
+
+  // ---- writes with an fsync per write batch, on separate databases (few rows: fsync is slow).
+  double raw_sync_s, store_sync_s;
+  {
+    rocksdb::DB* db = nullptr;
+    if (auto s = rocksdb::DB::Open(RawOptions(), (base / "raw-sync").string(), &db); !s.ok()) {
+      Die(s.ToString());
+    }
+    std::unique_ptr<rocksdb::DB> owner(db);
+    raw_sync_s = raw_write(db, true, 0, sync_rows);
+    StoreOptions sso;
+    sso.sync_each_write = true;
+    auto synced = Store::Open((base / "store-sync").string(), sso);
+    if (!synced.ok()) Die(synced.status().message());
+    store_sync_s = store_write(synced.value().get(), 0, sync_rows);
+  }
+
+  (void)raw->Flush(rocksdb::FlushOptions());
+  (void)raw->CompactRange(rocksdb::CompactRangeOptions(), nullptr, nullptr);
+  if (auto st = store->CompactAll(); !st.ok()) Die(st.message());
+
+  // ---- scans. Raw: every float of every value. Store: every float of every row.
+  size_t raw_count = 0, store_count = 0, store1_count = 0;
+  auto raw_scan = [&] {
+    rocksdb::ReadOptions ro;
+    ro.readahead_size = 2 << 20;  // as the Store's token-range scans
+    Clock clock;
+    std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(ro));
+    float sum = 0;
+    raw_count = 0;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      rocksdb::Slice v = it->value();
+      if (v.size() != 4 * kColumns) Die("bad raw value");
+      for (int c = 0; c < kColumns; ++c) {
+        float f;
+        std::memcpy(&f, v.data() + 4 * c, 4);
+        sum += f;
+      }
+      ++raw_count;
+    }
+    double t = clock.CpuSeconds();
+    if (sum == 42) std::puts("");
+    return t;
+  };
+  auto store_scan = [&](const ReadSpec& spec, size_t* count) {
+    Clock clock;
+    auto reader = store->Read(layout, spec, Store::NowSeconds());
+    RowRead row;
+    float sum = 0;
+    *count = 0;
+    while (reader->Next(&row)) {
+      for (const auto& cell : row.regular) {
+        if (!cell) continue;
+        float f;
+        std::memcpy(&f, cell->value->data(), 4);
+        sum += f;
+      }
+      ++*count;
+    }
+    double t = clock.CpuSeconds();
+    if (!reader->status().ok()) Die(reader->status().message());
+    if (sum == 42) std::puts("");
+    return t;
+  };
+  ReadSpec all;
+  ReadSpec one;
+  one.columns = {0};
+  double raw_scan_s = 1e30, store_scan_s = 1e30, store1_scan_s = 1e30;
+  // One untimed round warms both block caches; then alternate.
+  (void)raw_scan();
+  (void)store_scan(all, &store_count);
+  for (int r = 0; r < repeats; ++r) {
+    raw_scan_s = std::min(raw_scan_s, raw_scan());
+    store_scan_s = std::min(store_scan_s, store_scan(all, &store_count));
+    store1_scan_s = std::min(store1_scan_s, store_scan(one, &store1_count));
+  }
+  store.reset();
+  raw_owner.reset();
+
   // Raw iteration of the Store's own (larger) values: what RocksDB alone costs
   // for the bytes the Store keeps.
   double raw_store_s = 1e30;
@@ -213,36 +251,50 @@ int main(int argc, char** argv) {
     rocksdb::DB* db = nullptr;
     auto s = rocksdb::DB::OpenForReadOnly(RawOptions(), (base / "store").string(), &db);
     if (!s.ok()) Die(s.ToString());
-    for (int r = 0; r < 5; ++r) {
+    std::unique_ptr<rocksdb::DB> owner(db);
+    for (int r = 0; r <= repeats; ++r) {
       rocksdb::ReadOptions ro;
       ro.readahead_size = 2 << 20;
       Clock clock;
       std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro));
       uint64_t sink = 0;
       for (it->SeekToFirst(); it->Valid(); it->Next()) {
-        sink += it->key().size() + static_cast<uint8_t>(it->value()[4]);
+        rocksdb::Slice v = it->value();
+        for (size_t i = 0; i < v.size(); ++i) sink += static_cast<uint8_t>(v[i]);
       }
-      raw_store_s = std::min(raw_store_s, clock.CpuSeconds());
+      if (r > 0) raw_store_s = std::min(raw_store_s, clock.CpuSeconds());
       if (sink == 42) std::puts("");
     }
-    delete db;
   }
   std::filesystem::remove_all(base);
 
   auto rate = [](size_t n, double s) { return s > 0 ? n / s : 0.0; };
-  double rw = rate(rows, raw_write_s), sw = rate(rows, store_write_s);
-  double rs = rate(raw_count, raw_scan_s), ss = rate(store_count, store_scan_s);
+  auto line = [](const char* what, double raw_rate, double store_rate) {
+    std::printf("%-44s %12.0f/s %12.0f/s %7.1f%%\n", what, raw_rate, store_rate,
+                raw_rate > 0 ? 100.0 * store_rate / raw_rate : 0.0);
+  };
+  const double rs = rate(raw_count, raw_scan_s);
   std::printf("storage_bench: %d rows (int key + %d float columns), %d row(s) per write batch\n",
               rows, kColumns, batch);
-  std::printf("%-34s %14s %14s %8s\n", "", "raw RocksDB", "Store", "ratio");
-  std::printf("%-34s %12.0f/s %12.0f/s %7.1f%%\n", "writes (WAL on, no fsync)", rw, sw,
-              100.0 * sw / rw);
-  std::printf("%-34s %12.0f/s %12.0f/s %7.1f%%\n", "full scan (compacted, CPU, best of 5)", rs, ss,
-              100.0 * ss / rs);
-  std::printf("%-34s %12.0f/s %12.0f/s %7.1f%%\n", "full scan, 1 of 12 columns (CPU)", rs,
-              rate(store_count, store_scan1_s), 100.0 * rate(store_count, store_scan1_s) / rs);
-  std::printf("%-34s %12.0f/s %14s\n", "raw iteration of the Store's data", rate(rows, raw_store_s),
-              "");
+  std::printf("raw side: Put(row key, 12 packed floats); scan reads all 12 floats of each value\n");
+  std::printf(
+      "Store side: Apply(INSERT: marker + 12 cells); scan = Store::Read(whole ring) and\n"
+      "  RowReader::Next, reads all 12 floats of each RowRead\n");
+  std::printf("%-44s %14s %14s %8s\n", "", "raw RocksDB", "Store", "ratio");
+  line("writes (WAL on, no fsync; wall)", rate(rows, raw_write_s), rate(rows, store_write_s));
+  char what[64];
+  std::snprintf(what, sizeof what, "writes (WAL on, fsync per batch; %d rows)", sync_rows);
+  line(what, rate(sync_rows, raw_sync_s), rate(sync_rows, store_sync_s));
+  std::snprintf(what, sizeof what, "full scan (compacted; CPU, best of %d)", repeats);
+  line(what, rs, rate(store_count, store_scan_s));
+  line("full scan, Store materializes 1 of 12 columns", rs, rate(store1_count, store1_scan_s));
+  std::printf("%-44s %12.0f/s\n", "raw iteration of the Store's data (all bytes)",
+              rate(rows, raw_store_s));
   std::printf("rows scanned: raw %zu, store %zu\n", raw_count, store_count);
+  // One machine-readable line for bench/storage_vs_cql.sh.
+  std::printf("storage_bench raw_put_per_s=%.0f store_put_per_s=%.0f raw_scan_per_s=%.0f "
+              "store_scan_per_s=%.0f\n",
+              rate(rows, raw_write_s), rate(rows, store_write_s), rs,
+              rate(store_count, store_scan_s));
   return 0;
 }

@@ -79,36 +79,6 @@ bool GetVarint(std::string_view* in, uint64_t* v) {
   return false;
 }
 
-bool FragmentReader::Init(std::string_view in) {
-  p_ = in.data();
-  end_ = p_ + in.size();
-  error_ = false;
-  prev_column_ = UINT32_MAX;
-  if (p_ >= end_) return Fail();
-  auto flags = static_cast<uint8_t>(*p_++);
-  uint64_t u;
-  if (!ReadVarint(p_, end_, &u)) return Fail();
-  base_ = UnZigZag(u);
-  has_marker = flags & 1;
-  has_tombstone = flags & 2;
-  marker_ttl = 0;
-  marker_expires = 0;
-  if (has_marker) {
-    if (!Delta(&marker_ts)) return Fail();
-    if (flags & 4) {
-      if (!ReadVarint(p_, end_, &u)) return Fail();
-      marker_ttl = static_cast<int32_t>(u);
-      if (!ReadVarint(p_, end_, &u)) return Fail();
-      marker_expires = static_cast<int64_t>(u);
-    }
-  }
-  if (has_tombstone) {
-    if (!Delta(&tombstone_ts) || !ReadVarint(p_, end_, &u)) return Fail();
-    tombstone_ldt = static_cast<int64_t>(u);
-  }
-  return true;
-}
-
 bool ParseFragment(std::string_view in, Fragment* f) {
   FragmentReader r;
   if (!r.Init(in)) return false;

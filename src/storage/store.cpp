@@ -676,6 +676,10 @@ class CellDecoder {
     kind_.assign(index_.size(), kUnknown);
     seen_.assign(index_.size(), 0);
     for (const auto& c : layout.columns) kind_[c.id] = c.type.IsMultiCell() ? kMulti : kSimple;
+    plain_.assign(index_.size(), kPlainNo);
+    for (const auto& c : layout.columns) {
+      if (kind_[c.id] == kSimple) plain_[c.id] = wanted_[c.id] ? kPlainWanted : kPlainLive;
+    }
     for (const auto& c : layout.columns) {
       if (!wanted_[c.id]) continue;
       (c.is_static ? static_ids_ : regular_ids_).push_back(c.id);
@@ -694,6 +698,7 @@ class CellDecoder {
     // Slots stay engaged across rows (no per-cell construct/destroy); a
     // generation number tells which ones this row set.
     ++gen_;
+    set_count_ = 0;
     bool live = false;
     Cell c;
     // State of the multi-cell column being assembled (cells are sorted by column).
@@ -711,27 +716,29 @@ class CellDecoder {
       buf = nullptr;
       multi_column = UINT32_MAX;
     };
-    while (r.Next(&c)) {
+    // Plain cells (see FragmentReader::ConsumePlain) are live exactly when the
+    // base timestamp beats the row's deletion: check that once per row, then
+    // take runs of them in ConsumePlain's tight loop. Anything else (other
+    // cell shapes, multi-cell or dropped columns) goes through Next below.
+    const bool plain_live = r.base_ts() > del;
+    const int64_t base = r.base_ts();
+    const uint8_t* plain = plain_.data();
+    const uint32_t plain_size = static_cast<uint32_t>(plain_.size());
+    auto take_plain = [&](uint32_t column, std::string_view value) {
+      const uint8_t p = column < plain_size ? plain[column] : kPlainNo;
+      if (p == kPlainNo) return false;
+      live = true;
+      if (p == kPlainWanted) Set(column, value, base, 0, 0, out);
+      return true;
+    };
+    for (;;) {
+      if (plain_live) r.ConsumePlain(take_plain);
+      if (!r.Next(&c)) break;
       const uint8_t kind = c.column < kind_.size() ? kind_[c.column] : kUnknown;
       if (kind == kSimple) {
         if (c.IsTombstone() || c.ts <= del || (c.ldt != 0 && c.ldt <= now)) continue;
         live = true;
-        if (wanted_[c.column]) {
-          auto& opt = (*out)[c.column];
-          if (!opt) opt.emplace();
-          if (opt->value) {
-            // Same-size overwrite (the usual case: fixed-width types) skips _M_replace.
-            std::string& v = *opt->value;
-            if (v.size() != c.value.size()) v.resize(c.value.size());
-            CopySmall(v.data(), c.value);
-          } else {
-            opt->value.emplace(c.value);
-          }
-          seen_[c.column] = gen_;
-          opt->timestamp = c.ts;
-          opt->ttl = c.ttl;
-          opt->expires_at = c.ldt;
-        }
+        if (wanted_[c.column]) Set(c.column, c.value, c.ts, c.ttl, c.ldt, out);
         continue;
       }
       // Cells of dropped columns (no layout entry) are ignored.
@@ -758,6 +765,7 @@ class CellDecoder {
         buf = &*slot->value;
         buf->clear();
         PutBe32(0, buf);
+        set_count_ += seen_[c.column] != gen_;
         seen_[c.column] = gen_;
       }
       ++count;
@@ -769,13 +777,36 @@ class CellDecoder {
       AppendElement(*index_.Find(c.column), c, buf);
     }
     finish();
-    for (uint32_t id : ids) {
-      if (seen_[id] != gen_) (*out)[id].reset();
+    // A row that set every wanted column (the usual full row) has nothing to clear.
+    if (set_count_ != ids.size()) {
+      for (uint32_t id : ids) {
+        if (seen_[id] != gen_) (*out)[id].reset();
+      }
     }
     return live;
   }
 
  private:
+  // Stores one simple cell into its (reused) slot.
+  [[gnu::always_inline]] void Set(uint32_t column, std::string_view value, int64_t ts, int32_t ttl,
+                                  int64_t expires, std::vector<std::optional<CellRead>>* out) {
+    auto& opt = (*out)[column];
+    if (!opt) opt.emplace();
+    if (opt->value) {
+      // Same-size overwrite (the usual case: fixed-width types) skips _M_replace.
+      std::string& v = *opt->value;
+      if (v.size() != value.size()) v.resize(value.size());
+      CopySmall(v.data(), value);
+    } else {
+      opt->value.emplace(value);
+    }
+    set_count_ += seen_[column] != gen_;
+    seen_[column] = gen_;
+    opt->timestamp = ts;
+    opt->ttl = ttl;
+    opt->expires_at = expires;
+  }
+
   void AppendElement(const ColumnLayout& col, const Cell& e, std::string* buf) {
     if (col.type.kind == TypeKind::kList) {
       PutBe32(static_cast<uint32_t>(e.value.size()), buf);
@@ -796,16 +827,58 @@ class CellDecoder {
   static constexpr uint8_t kUnknown = 0;
   static constexpr uint8_t kSimple = 1;
   static constexpr uint8_t kMulti = 2;
+  // What a plain cell of a column means (one lookup in the fast path).
+  static constexpr uint8_t kPlainNo = 0;      // not a simple column: general path
+  static constexpr uint8_t kPlainLive = 1;    // simple, not materialized: only liveness
+  static constexpr uint8_t kPlainWanted = 2;  // simple and materialized
 
   ColumnIndex index_;
   std::vector<uint8_t> kind_;   // by column id: kUnknown, kSimple or kMulti
+  std::vector<uint8_t> plain_;  // by column id: kPlainNo, kPlainLive or kPlainWanted
   std::vector<uint64_t> seen_;  // by column id: generation of the last Decode that set it
   uint64_t gen_ = 0;
+  size_t set_count_ = 0;  // distinct columns the current Decode set
   std::vector<char> wanted_;
   std::vector<uint32_t> regular_ids_;
   std::vector<uint32_t> static_ids_;
   std::string tmp_;
 };
+
+}  // namespace
+
+namespace {
+
+// DecodeKey for the scan loop, which meets every partition: the partition
+// key is unescaped in one pass straight into the reused *pk (no memchr and
+// append per escaped 0x00, which int keys nearly always hold). Returns the
+// length of the partition prefix (the kind byte follows it); 0 when the key
+// is malformed.
+size_t SplitPartitionKey(std::string_view key, int64_t* token, Bytes* pk) {
+  constexpr size_t kHead = 12;  // table id + token
+  if (key.size() < kHead + 3) return 0;
+  uint64_t t;
+  std::memcpy(&t, key.data() + 4, 8);
+  *token = static_cast<int64_t>(__builtin_bswap64(t) ^ 0x8000000000000000ULL);
+  const char* p = key.data() + kHead;
+  const char* end = key.data() + key.size();
+  pk->resize(static_cast<size_t>(end - p));
+  char* out = pk->data();
+  size_t n = 0;
+  for (; p + 1 < end; ++p) {
+    if (*p != '\0') {
+      out[n++] = *p;
+    } else if (p[1] == '\x01') {
+      pk->resize(n);
+      return p + 2 < end ? static_cast<size_t>(p + 2 - key.data()) : 0;
+    } else if (p[1] == '\xFF') {
+      out[n++] = '\0';
+      ++p;
+    } else {
+      return 0;
+    }
+  }
+  return 0;
+}
 
 }  // namespace
 
@@ -905,13 +978,13 @@ struct RowReader::Impl {
   // Loads the header and range tombstones of the partition at the iterator.
   void StartPartition() {
     rocksdb::Slice k = it->key();
-    if (!DecodeKey(std::string_view(k.data(), k.size()), &dk)) {
+    const size_t prefix_len = SplitPartitionKey(std::string_view(k.data(), k.size()), &token, &pk);
+    if (prefix_len == 0) {
       Fail(Status::Corruption("malformed data key"));
       return;
     }
-    prefix.assign(k.data(), k.size() - dk.suffix.size() - 1);
-    pk.swap(dk.partition_key);
-    token = dk.token;
+    const auto kind = static_cast<KeyKind>(k[prefix_len]);
+    prefix.assign(k.data(), prefix_len);
     part_del = kNoDeletion;
     rts.clear();
     statics_live = false;
@@ -928,7 +1001,7 @@ struct RowReader::Impl {
       emitted = true;
       new_partition = false;
     }
-    if (dk.kind == KeyKind::kPartitionHeader) {
+    if (kind == KeyKind::kPartitionHeader) {
       rocksdb::Slice v = it->value();
       if (!reader.Init(std::string_view(v.data(), v.size()))) {
         Fail(Status::Corruption("malformed partition header"));
@@ -948,7 +1021,7 @@ struct RowReader::Impl {
     }
     // Range tombstone keys sort between the header and the rows: a partition
     // that starts with a row has none.
-    while (dk.kind != KeyKind::kRow && it->Valid() && StartsWith(it->key(), prefix) &&
+    while (kind != KeyKind::kRow && it->Valid() && StartsWith(it->key(), prefix) &&
            it->key()[prefix.size()] == kRangeKind) {
       rocksdb::Slice key = it->key();
       std::string_view rest(key.data() + prefix.size() + 1, key.size() - prefix.size() - 1);
@@ -1156,7 +1229,6 @@ struct RowReader::Impl {
   Status status;
 
   // Current partition.
-  DecodedKey dk;
   std::string prefix;
   Bytes pk;
   int64_t token = 0;

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+#include <tuple>
+#include <vector>
+
 namespace helenus::storage::internal {
 namespace {
 
@@ -102,6 +107,98 @@ TEST(FragmentTest, CollectionTombstoneShadowsOlderElements) {
   ASSERT_EQ(f.cells.size(), 2u);
   EXPECT_TRUE(f.cells[0].flags & kCellCollectionTombstone);
   EXPECT_EQ(f.cells[1].key, "b");
+}
+
+// ConsumePlain is a fast path of Next: reading a fragment with it (falling
+// back to Next) must yield exactly the cells Next alone yields,
+// on random fragments that mix plain cells with every other shape.
+TEST(FragmentTest, ConsumePlainMatchesNextOnRandomFragments) {
+  std::mt19937 rng(12345);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  size_t plain = 0;  // cells the fast path took, over all rounds
+  for (int round = 0; round < 2000; ++round) {
+    std::vector<std::string> values;
+    values.reserve(64);  // cells point into it
+    Fragment f;
+    const int64_t base = 1700000000000000 + pick(1000);
+    f.has_marker = pick(2) == 0;
+    f.marker_ts = base;
+    if (pick(4) == 0) {
+      f.has_tombstone = true;
+      f.tombstone_ts = base - 1 - pick(5);
+      f.tombstone_ldt = 99;
+    }
+    uint32_t col = static_cast<uint32_t>(pick(3));
+    for (int n = pick(20); n > 0; --n) {
+      col += static_cast<uint32_t>(pick(3) == 0 ? 2 : 1);
+      values.emplace_back(static_cast<size_t>(pick(3) == 0 ? pick(300) : 4),
+                          static_cast<char>('a' + pick(26)));
+      Cell c;
+      c.column = col;
+      c.ts = pick(3) == 0 ? base + pick(7) - 3 : base;
+      switch (pick(5)) {
+        case 0:
+          c.flags = kCellTombstone;
+          c.ldt = 7;
+          break;
+        case 1:
+          c.flags = kCellTtl;
+          c.ttl = 10;
+          c.ldt = 2000;
+          c.value = values.back();
+          break;
+        case 2:
+          c.flags = kCellElement;
+          c.key = values.back();
+          c.value = values.back();
+          break;
+        default:
+          c.value = values.back();
+      }
+      f.cells.push_back(c);
+    }
+    const std::string bytes = Serialize(f);
+    std::vector<std::tuple<uint32_t, uint8_t, std::string, int64_t, int32_t, int64_t, std::string>>
+        slow, fast;
+    FragmentReader a;
+    ASSERT_TRUE(a.Init(bytes));
+    Cell c;
+    while (a.Next(&c)) {
+      slow.emplace_back(c.column, c.flags, c.key, c.ts, c.ttl, c.ldt, c.value);
+    }
+    ASSERT_FALSE(a.error());
+    FragmentReader b;
+    ASSERT_TRUE(b.Init(bytes));
+    auto take_all = [&](uint32_t column, std::string_view value) {
+      ++plain;
+      fast.emplace_back(column, 0, "", b.base_ts(), 0, 0, value);
+      return true;
+    };
+    for (;;) {
+      b.ConsumePlain(take_all);
+      if (!b.Next(&c)) break;
+      fast.emplace_back(c.column, c.flags, c.key, c.ts, c.ttl, c.ldt, c.value);
+    }
+    ASSERT_FALSE(b.error());
+    ASSERT_EQ(fast, slow) << "round " << round;
+    // ConsumePlain, declining odd columns (those then come through Next).
+    fast.clear();
+    FragmentReader d;
+    ASSERT_TRUE(d.Init(bytes));
+    auto take = [&](uint32_t column, std::string_view value) {
+      if (column % 2) return false;
+      fast.emplace_back(column, 0, "", d.base_ts(), 0, 0, value);
+      return true;
+    };
+    for (;;) {
+      d.ConsumePlain(take);
+      if (!d.Next(&c)) break;
+      fast.emplace_back(c.column, c.flags, c.key, c.ts, c.ttl, c.ldt, c.value);
+    }
+    ASSERT_FALSE(d.error());
+    ASSERT_EQ(fast, slow) << "round " << round;
+  }
+  EXPECT_GT(plain, 1000u);
 }
 
 }  // namespace

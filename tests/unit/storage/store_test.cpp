@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <random>
 #include <thread>
+#include <tuple>
 
 #include "helenus/common/murmur3.h"
 
@@ -550,6 +552,158 @@ TEST_F(StoreTest, RejectsBadMutations) {
   auto u = Mut(1, 1, 10);
   u.cells = {Set(99, 1)};
   EXPECT_FALSE(store_->ApplyAt(t1_, {u}, 1000).ok());
+}
+
+// Randomized differential test of the read path against an in-memory model
+// of Cassandra's rules (per-cell last write wins, row and partition
+// tombstones, TTLs, row markers): plain cells take the reader's fast path,
+// TTL'd cells, tombstones, long values and partition keys with 0x00 bytes the
+// general ones, and both must give the model's rows, before and after
+// compaction, for full scans, projections and single-partition reads.
+TEST_F(StoreTest, RandomizedReadsMatchModel) {
+  TableLayout t;
+  t.table_id = 9;
+  t.partition_key = {DataType::Of(TypeKind::kBlob)};
+  t.clustering = {DataType::Of(TypeKind::kInt)};
+  t.clustering_desc = {false};
+  t.columns = {{0, DataType::Of(TypeKind::kInt), false},
+               {1, DataType::Of(TypeKind::kText), false},
+               {2, DataType::Of(TypeKind::kInt), false},
+               {3, DataType::Of(TypeKind::kText), false}};
+  struct ModelCell {
+    int64_t ts = INT64_MIN;
+    bool tomb = false;
+    Bytes value;
+    int32_t ttl = 0;
+    int64_t expires = 0;
+  };
+  struct ModelRow {
+    int64_t marker_ts = INT64_MIN;
+    int64_t marker_expires = 0;
+    int64_t del = INT64_MIN;
+    ModelCell cells[4];
+  };
+  std::map<Bytes, int64_t> part_del;
+  std::map<std::pair<Bytes, int32_t>, ModelRow> model;
+  std::mt19937 rng(777);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  const std::vector<Bytes> pks = {Bytes("a"),        Bytes("b\0c", 3), Bytes("\0", 1), Bytes("dd"),
+                                  Bytes("e\0\0", 3), Bytes("f"),       Bytes("ggg")};
+  const int64_t now = 1000;
+  std::vector<int64_t> stamps(3000);
+  for (size_t i = 0; i < stamps.size(); ++i) stamps[i] = 100 + static_cast<int64_t>(i);
+  std::shuffle(stamps.begin(), stamps.end(), rng);  // unique: no reconciliation ties
+  size_t next_ts = 0;
+  for (int batch = 0; batch < 300; ++batch) {
+    std::vector<RowMutation> ms;
+    for (int n = 1 + pick(8); n > 0; --n) {
+      RowMutation m;
+      m.partition_key = pks[static_cast<size_t>(pick(static_cast<int>(pks.size())))];
+      const int32_t ck = pick(6);
+      m.timestamp = stamps[next_ts++];
+      auto& row = model[{m.partition_key, ck}];
+      const int what = pick(20);
+      if (what == 0) {
+        m.delete_partition = true;
+        auto& d = part_del.try_emplace(m.partition_key, INT64_MIN).first->second;
+        d = std::max(d, m.timestamp);
+        ms.push_back(std::move(m));
+        continue;
+      }
+      m.clustering = {I32(ck)};
+      if (what == 1) {
+        m.delete_row = true;
+        row.del = std::max(row.del, m.timestamp);
+        ms.push_back(std::move(m));
+        continue;
+      }
+      m.ttl = pick(5) == 0 ? 1 + pick(20) : 0;  // some expire before the read at now + 10
+      const int64_t expires = m.ttl > 0 ? now + m.ttl : 0;
+      if (pick(2) == 0) {
+        m.row_marker = true;
+        if (m.timestamp > row.marker_ts) {
+          row.marker_ts = m.timestamp;
+          row.marker_expires = expires;
+        }
+      }
+      for (uint32_t col = 0; col < 4; ++col) {
+        if (pick(3) == 0) continue;
+        CellOp op;
+        op.column = col;
+        if (pick(6) != 0) {
+          op.value = col % 2 == 0 ? I32(pick(1000)) : Bytes(static_cast<size_t>(pick(200)), 'x');
+        }
+        ModelCell& mc = row.cells[col];
+        if (m.timestamp > mc.ts) {
+          mc.ts = m.timestamp;
+          mc.tomb = !op.value;
+          mc.value = op.value ? *op.value : Bytes();
+          mc.ttl = op.value ? m.ttl : 0;
+          mc.expires = op.value ? expires : 0;
+        }
+        m.cells.push_back(std::move(op));
+      }
+      ms.push_back(std::move(m));
+    }
+    ASSERT_TRUE(store_->ApplyAt(t, ms, now).ok());
+  }
+  const int64_t read_now = now + 10;
+  // What the model says a read with these columns returns, keyed by (pk, ck).
+  using Cells = std::vector<std::optional<std::tuple<Bytes, int64_t, int32_t, int64_t>>>;
+  auto expected = [&](const std::vector<uint32_t>& columns, const Bytes* only) {
+    std::map<std::pair<Bytes, int32_t>, Cells> out;
+    for (const auto& [key, row] : model) {
+      if (only && key.first != *only) continue;
+      int64_t del = row.del;
+      if (auto it = part_del.find(key.first); it != part_del.end()) del = std::max(del, it->second);
+      bool live = row.marker_ts > del && (row.marker_expires == 0 || row.marker_expires > read_now);
+      Cells cells(4);
+      for (uint32_t col = 0; col < 4; ++col) {
+        const ModelCell& mc = row.cells[col];
+        if (mc.ts <= del || mc.tomb || (mc.expires != 0 && mc.expires <= read_now)) continue;
+        live = true;
+        if (columns.empty() || std::count(columns.begin(), columns.end(), col)) {
+          cells[col].emplace(mc.value, mc.ts, mc.ttl, mc.expires);
+        }
+      }
+      if (live) out[key] = cells;
+    }
+    return out;
+  };
+  auto actual = [&](const ReadSpec& spec) {
+    std::map<std::pair<Bytes, int32_t>, Cells> out;
+    int64_t last_token = INT64_MIN;
+    for (const RowRead& r : ReadAll(spec, read_now, &t)) {
+      EXPECT_FALSE(r.static_only);
+      EXPECT_EQ(r.token, Murmur3Token(r.partition_key));
+      EXPECT_GE(r.token, last_token);
+      last_token = r.token;
+      Cells cells(4);
+      for (uint32_t col = 0; col < 4 && col < r.regular.size(); ++col) {
+        if (const auto& c = r.regular[col]) {
+          cells[col].emplace(c->value.value_or(Bytes()), c->timestamp, c->ttl, c->expires_at);
+        }
+      }
+      out[{r.partition_key, AsI32(r.clustering.at(0))}] = cells;
+    }
+    return out;
+  };
+  ASSERT_GT(expected({}, nullptr).size(), 20u);  // the data leaves plenty of live rows
+  for (int pass = 0; pass < 2; ++pass) {
+    SCOPED_TRACE(pass == 0 ? "merge operands" : "compacted");
+    for (const std::vector<uint32_t>& columns :
+         {std::vector<uint32_t>{}, std::vector<uint32_t>{1}, std::vector<uint32_t>{0, 3}}) {
+      ReadSpec spec;
+      spec.columns = columns;
+      EXPECT_EQ(actual(spec), expected(columns, nullptr));
+    }
+    for (const Bytes& pk : pks) {
+      ReadSpec spec;
+      spec.partition_key = pk;
+      EXPECT_EQ(actual(spec), expected({}, &pk));
+    }
+    ASSERT_TRUE(store_->CompactAll().ok());
+  }
 }
 
 }  // namespace
