@@ -1,6 +1,7 @@
 #include "connection.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include <spdlog/spdlog.h>
 
@@ -11,8 +12,9 @@ namespace {
 
 constexpr uint8_t kMinVersion = 3;
 constexpr uint8_t kMaxVersion = 4;
-// Body bytes read before the buffer first grows past them.
-constexpr size_t kBodyChunk = 64 << 10;
+// Room made for each socket read; the buffer grows past it only while a
+// large frame is arriving.
+constexpr size_t kReadChunk = 64 << 10;
 // Response bytes queued for a client before we stop reading its requests.
 constexpr size_t kMaxQueuedBytes = 8 << 20;
 
@@ -61,58 +63,57 @@ void Connection::ReadHeader() {
     reading_paused_ = true;
     return;
   }
-  header_buf_.fill(0);
-  asio::async_read(
-      socket_, asio::buffer(header_buf_),
-      [this](const asio::error_code& ec, size_t n) -> size_t {
-        // v1/v2 headers are 8 bytes: judge the version from the first byte
-        // rather than wait for a ninth byte that may never come. (The
-        // completion handler below keeps this connection alive.)
-        if (ec || (n >= 1 && !SupportedVersion(header_buf_[0]))) return 0;
-        return cql::kHeaderSize - n;
-      },
-      asio::bind_executor(
-          strand_, [self = shared_from_this()](const asio::error_code& ec, size_t n) {
-            if (ec && !(n >= 1 && !SupportedVersion(self->header_buf_[0]))) return self->Close();
-            cql::FrameHeader h = cql::DecodeHeader(self->header_buf_.data());
-            uint8_t version = h.version & 0x7F;
-            if (!SupportedVersion(h.version)) {
-              // The driver retries with a lower version after this
-              // text; the frame body is never read.
-              CqlError err(ErrorCode::kProtocol, UnsupportedVersionMessage(h.version));
-              self->version_ = kMaxVersion;
-              self->Send(n >= 4 ? h.stream : 0, cql::Opcode::kError, cql::EncodeError(err), true);
-              return;
-            }
-            if (h.length > self->options_->max_frame_bytes) {
-              CqlError err(ErrorCode::kProtocol,
-                           fmt::format("Request is too big: length {} exceeds maximum "
-                                       "allowed length {}",
-                                       h.length, self->options_->max_frame_bytes));
-              self->version_ = version;
-              self->Send(h.stream, cql::Opcode::kError, cql::EncodeError(err), true);
-              return;
-            }
-            self->body_buf_.clear();
-            self->ReadBody(h);
-          }));
+  // One read takes whatever the socket has, often dozens of pipelined
+  // frames; a frame-at-a-time read would cost two syscalls per request.
+  size_t free_space = read_buf_.size() - read_end_;
+  if (free_space < kReadChunk)
+    read_buf_.resize(std::max(read_buf_.size() * 2, read_end_ + kReadChunk));
+  socket_.async_read_some(asio::buffer(read_buf_.data() + read_end_, read_buf_.size() - read_end_),
+                          asio::bind_executor(strand_, [self = shared_from_this()](
+                                                           const asio::error_code& ec, size_t n) {
+                            if (ec) return self->Close();
+                            self->read_end_ += n;
+                            if (self->ParseFrames()) self->ReadHeader();
+                          }));
 }
 
-void Connection::ReadBody(cql::FrameHeader header) {
-  // Grow the buffer as bytes arrive (doubling, from 64 KB): a header alone
-  // must not make us allocate the length it declares.
-  size_t have = body_buf_.size();
-  size_t want = std::min<size_t>(header.length, have + std::max(kBodyChunk, have));
-  body_buf_.resize(want);
-  asio::async_read(socket_, asio::buffer(body_buf_.data() + have, want - have),
-                   asio::bind_executor(strand_, [self = shared_from_this(), header](
-                                                    const asio::error_code& ec, size_t) {
-                     if (ec) return self->Close();
-                     if (self->body_buf_.size() < header.length) return self->ReadBody(header);
-                     self->Dispatch(header, std::move(self->body_buf_));
-                     self->body_buf_.clear();
-                     self->ReadHeader();
-                   }));
+bool Connection::ParseFrames() {
+  size_t pos = 0;
+  while (!closing_) {
+    size_t avail = read_end_ - pos;
+    const auto* p = reinterpret_cast<const uint8_t*>(read_buf_.data() + pos);
+    // v1/v2 headers are 8 bytes: judge the version from the first byte
+    // rather than wait for a ninth byte that may never come.
+    if (avail >= 1 && !SupportedVersion(p[0])) {
+      int16_t stream = avail >= 4 ? static_cast<int16_t>(p[2] << 8 | p[3]) : 0;
+      CqlError err(ErrorCode::kProtocol, UnsupportedVersionMessage(p[0]));
+      version_ = kMaxVersion;
+      Send(stream, cql::Opcode::kError, cql::EncodeError(err), true);
+      return false;
+    }
+    if (avail < cql::kHeaderSize) break;
+    cql::FrameHeader h = cql::DecodeHeader(p);
+    if (h.length > options_->max_frame_bytes) {
+      CqlError err(ErrorCode::kProtocol,
+                   fmt::format("Request is too big: length {} exceeds maximum allowed length {}",
+                               h.length, options_->max_frame_bytes));
+      version_ = h.version & 0x7F;
+      Send(h.stream, cql::Opcode::kError, cql::EncodeError(err), true);
+      return false;
+    }
+    // The buffer grows only as bytes arrive (see ReadHeader), so a header
+    // alone never makes us allocate the length it declares.
+    if (avail < cql::kHeaderSize + h.length) break;
+    Dispatch(h, std::string(read_buf_.data() + pos + cql::kHeaderSize, h.length));
+    pos += cql::kHeaderSize + h.length;
+  }
+  if (pos > 0) {
+    std::memmove(read_buf_.data(), read_buf_.data() + pos, read_end_ - pos);
+    read_end_ -= pos;
+  }
+  // Give memory back after a large frame has gone through.
+  if (read_end_ < kReadChunk && read_buf_.size() > 4 * kReadChunk) read_buf_.resize(kReadChunk);
+  return !closing_;
 }
 
 void Connection::Dispatch(cql::FrameHeader header, std::string body) {

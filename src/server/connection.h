@@ -36,7 +36,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
  private:
   void ReadHeader();
-  void ReadBody(cql::FrameHeader header);
+  // Dispatches every complete frame in the read buffer; false once closing.
+  bool ParseFrames();
   void Dispatch(cql::FrameHeader header, std::string body);
   void RunOnWorker(cql::FrameHeader header, std::string body);
   std::string Handle(const cql::FrameHeader& header, const std::string& body,
@@ -53,8 +54,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   EventHub* events_;
   const ServerOptions* options_;
 
-  std::array<uint8_t, cql::kHeaderSize> header_buf_{};
-  std::string body_buf_;
+  std::string read_buf_;  // bytes received, frames not yet dispatched
+  size_t read_end_ = 0;   // read_buf_[0, read_end_) holds received bytes
   // Connection state below is touched only on strand_.
   query::ClientState state_;
   uint8_t version_ = 0;  // fixed by the first accepted frame
