@@ -6,5 +6,11 @@ namespace helenus::cli {
 
 // Adds `helenus serve` to app; the callback runs the server until a signal.
 void AddServeCommand(CLI::App& app);
+// Adds `helenus shell`: the interactive CQL shell (also -e / -f scripts).
+void AddShellCommand(CLI::App& app);
+// Adds `helenus load`: bulk-loads a CSV file into a table.
+void AddLoadCommand(CLI::App& app);
+// Adds `helenus bench`: a cassandra-stress-like load generator.
+void AddBenchCommand(CLI::App& app);
 
 }  // namespace helenus::cli

@@ -92,13 +92,15 @@ void Pool::Submit(cql::Opcode opcode, std::string body, Clock::time_point deadli
                    {});
   }
   // Least loaded usable connection with a free stream.
-  std::vector<std::shared_ptr<Connection>> candidates;
+  // In-flight counts change under us on I/O threads: sort a snapshot of them,
+  // never the live values (an inconsistent order makes std::sort overrun).
+  std::vector<std::pair<int, std::shared_ptr<Connection>>> candidates;
   for (const auto& c : connections_) {
-    if (c->usable()) candidates.push_back(c);
+    if (c->usable()) candidates.emplace_back(c->in_flight(), c);
   }
   std::sort(candidates.begin(), candidates.end(),
-            [](const auto& a, const auto& b) { return a->in_flight() < b->in_flight(); });
-  for (const auto& c : candidates) {
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [load, c] : candidates) {
     if (c->TryAcquire()) {
       best = c;
       break;
