@@ -292,9 +292,9 @@ int main(int argc, char** argv) {
               rate(rows, raw_store_s));
   std::printf("rows scanned: raw %zu, store %zu\n", raw_count, store_count);
   // One machine-readable line for bench/storage_vs_cql.sh.
-  std::printf("storage_bench raw_put_per_s=%.0f store_put_per_s=%.0f raw_scan_per_s=%.0f "
-              "store_scan_per_s=%.0f\n",
-              rate(rows, raw_write_s), rate(rows, store_write_s), rs,
-              rate(store_count, store_scan_s));
+  std::printf(
+      "storage_bench raw_put_per_s=%.0f store_put_per_s=%.0f raw_scan_per_s=%.0f "
+      "store_scan_per_s=%.0f\n",
+      rate(rows, raw_write_s), rate(rows, store_write_s), rs, rate(store_count, store_scan_s));
   return 0;
 }

@@ -1,21 +1,14 @@
 #include "helenus/cql/client_codec.h"
+#include "helenus/cql/frame.h"
 
 #include <algorithm>
 
 namespace helenus::cql {
 namespace {
 
-constexpr uint8_t kValues = 0x01;
-constexpr uint8_t kSkipMetadata = 0x02;
-constexpr uint8_t kPageSize = 0x04;
-constexpr uint8_t kPagingState = 0x08;
-constexpr uint8_t kSerialConsistency = 0x10;
-constexpr uint8_t kDefaultTimestamp = 0x20;
-constexpr uint8_t kNamesForValues = 0x40;
+using namespace query_flags;  // NOLINT: the protocol flag names
 
-constexpr int32_t kGlobalTablesSpec = 0x0001;
-constexpr int32_t kHasMorePages = 0x0002;
-constexpr int32_t kNoMetadata = 0x0004;
+using namespace rows_flags;  // NOLINT
 
 constexpr std::string_view kDurationClass = "org.apache.cassandra.db.marshal.DurationType";
 

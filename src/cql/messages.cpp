@@ -1,17 +1,12 @@
 #include "helenus/cql/messages.h"
+#include "helenus/cql/frame.h"
 
 #include <algorithm>
 
 namespace helenus::cql {
 namespace {
 
-constexpr uint8_t kValues = 0x01;
-constexpr uint8_t kSkipMetadata = 0x02;
-constexpr uint8_t kPageSize = 0x04;
-constexpr uint8_t kPagingState = 0x08;
-constexpr uint8_t kSerialConsistency = 0x10;
-constexpr uint8_t kDefaultTimestamp = 0x20;
-constexpr uint8_t kNamesForValues = 0x40;
+using namespace query_flags;  // NOLINT: the protocol flag names
 
 BoundValue ReadBound(WireReader& r) {
   bool unset = false;
@@ -59,9 +54,7 @@ void CheckConsumed(const WireReader& r, std::string_view what) {
   if (!r.AtEnd()) ThrowProtocol("{} message has {} unexpected trailing bytes", what, r.remaining());
 }
 
-constexpr int32_t kGlobalTablesSpec = 0x0001;
-constexpr int32_t kHasMorePages = 0x0002;
-constexpr int32_t kNoMetadata = 0x0004;
+using namespace rows_flags;  // NOLINT
 
 bool SharesTable(const std::vector<ColumnSpec>& cols) {
   if (cols.empty()) return false;

@@ -48,6 +48,24 @@ FrameHeader DecodeHeader(const uint8_t* p);
 // Encodes a header into 9 bytes.
 void EncodeHeader(const FrameHeader& h, char* out);
 
+// QUERY/EXECUTE parameter flags (one byte in v3/v4), shared by both sides.
+namespace query_flags {
+inline constexpr uint8_t kValues = 0x01;
+inline constexpr uint8_t kSkipMetadata = 0x02;
+inline constexpr uint8_t kPageSize = 0x04;
+inline constexpr uint8_t kPagingState = 0x08;
+inline constexpr uint8_t kSerialConsistency = 0x10;
+inline constexpr uint8_t kDefaultTimestamp = 0x20;
+inline constexpr uint8_t kNamesForValues = 0x40;
+}  // namespace query_flags
+
+// Rows metadata flags.
+namespace rows_flags {
+inline constexpr int32_t kGlobalTablesSpec = 0x0001;
+inline constexpr int32_t kHasMorePages = 0x0002;
+inline constexpr int32_t kNoMetadata = 0x0004;
+}  // namespace rows_flags
+
 // Body compression negotiated in STARTUP.
 enum class Compression { kNone, kLz4, kSnappy };
 
