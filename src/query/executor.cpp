@@ -87,8 +87,7 @@ cql::ResultMessage Executor::Run(const ast::Statement& stmt, ExecContext& ctx) {
 cql::ResultMessage Executor::RunBatch(const std::vector<const ast::BatchChild*>& children,
                                       const std::vector<TermBinder*>& binders,
                                       ast::Batch::Type type, ExecContext& ctx) {
-  // Each table's mutations go into one atomic write. Conditional children
-  // (IF ...) need the read-check-write path and are refused by the builder.
+  // Conditional children (IF ...) need the read-check-write path: refused below.
   if (type == ast::Batch::Type::kCounter) {
     ThrowInvalid("Counter batches are not supported: counters are not supported yet");
   }
@@ -116,9 +115,13 @@ cql::ResultMessage Executor::RunBatch(const std::vector<const ast::BatchChild*>&
       for (auto& m : mutations) it->second.push_back(std::move(m));
     }
   }
+  // One atomic write for the whole batch, across tables.
+  std::vector<storage::Store::TableMutations> groups;
   for (const auto& [table, mutations] : per_table) {
-    if (mutations.empty()) continue;
-    if (auto st = store_->ApplyAt(table->layout, mutations, ctx.now_seconds); !st.ok()) {
+    if (!mutations.empty()) groups.push_back({&table->layout, &mutations});
+  }
+  if (!groups.empty()) {
+    if (auto st = store_->ApplyAll(groups, ctx.now_seconds); !st.ok()) {
       throw CqlError(ErrorCode::kWriteFailure, st.message());
     }
   }

@@ -502,9 +502,36 @@ Status Store::Apply(const TableLayout& layout, const std::vector<RowMutation>& m
   return ApplyAt(layout, mutations, NowSeconds());
 }
 
+namespace {
+Status AddToBatch(rocksdb::ColumnFamilyHandle* cf, const TableLayout& layout,
+                  const std::vector<RowMutation>& mutations, int64_t now_seconds,
+                  rocksdb::WriteBatch* out);
+}  // namespace
+
 Status Store::ApplyAt(const TableLayout& layout, const std::vector<RowMutation>& mutations,
                       int64_t now_seconds) {
+  return ApplyAll({TableMutations{&layout, &mutations}}, now_seconds);
+}
+
+Status Store::ApplyAll(const std::vector<TableMutations>& groups, int64_t now_seconds) {
   rocksdb::WriteBatch batch;
+  for (const auto& g : groups) {
+    if (auto s = AddToBatch(impl_->data, *g.layout, *g.mutations, now_seconds, &batch); !s.ok()) {
+      return s;
+    }
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = impl_->options.sync_each_write;
+  return FromRocks(impl_->db->Write(wo, &batch));
+}
+
+namespace {
+
+// Merges the fragments of one table's mutations into batch.
+Status AddToBatch(rocksdb::ColumnFamilyHandle* cf, const TableLayout& layout,
+                  const std::vector<RowMutation>& mutations, int64_t now_seconds,
+                  rocksdb::WriteBatch* out) {
+  rocksdb::WriteBatch& batch = *out;
   ColumnIndex columns(layout);
   Fragment header;
   Fragment row;
@@ -544,7 +571,7 @@ Status Store::ApplyAt(const TableLayout& layout, const std::vector<RowMutation>&
       value.clear();
       internal::Normalize(&header);
       internal::SerializeFragment(header, &value);
-      batch.Merge(impl_->data, key, value);
+      batch.Merge(cf, key, value);
       key.resize(prefix_len);
     }
     if (m.delete_range) {
@@ -566,7 +593,7 @@ Status Store::ApplyAt(const TableLayout& layout, const std::vector<RowMutation>&
       builder.RowTombstone(&rt, m.timestamp);
       value.clear();
       internal::SerializeFragment(rt, &value);
-      batch.Merge(impl_->data, key, value);
+      batch.Merge(cf, key, value);
       key.resize(prefix_len);
     }
     if (full && (row.has_marker || row.has_tombstone || !row.cells.empty())) {
@@ -577,13 +604,13 @@ Status Store::ApplyAt(const TableLayout& layout, const std::vector<RowMutation>&
       value.clear();
       internal::Normalize(&row);
       internal::SerializeFragment(row, &value);
-      batch.Merge(impl_->data, key, value);
+      batch.Merge(cf, key, value);
     }
   }
-  rocksdb::WriteOptions wo;
-  wo.sync = impl_->options.sync_each_write;
-  return FromRocks(impl_->db->Write(wo, &batch));
+  return Status::Ok();
 }
+
+}  // namespace
 
 Status Store::DropTableData(uint32_t table_id) {
   std::string begin;

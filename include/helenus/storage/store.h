@@ -160,6 +160,13 @@ class Store {
 
   // Applies all mutations of one table in one atomic WriteBatch.
   Status Apply(const TableLayout& layout, const std::vector<RowMutation>& mutations);
+  // The mutations of one table within a multi-table write.
+  struct TableMutations {
+    const TableLayout* layout;
+    const std::vector<RowMutation>* mutations;
+  };
+  // Applies the mutations of several tables in one atomic WriteBatch (a logged BATCH).
+  Status ApplyAll(const std::vector<TableMutations>& groups, int64_t now_seconds);
   // Applies mutations using now_seconds as the local time for TTL and deletion times.
   Status ApplyAt(const TableLayout& layout, const std::vector<RowMutation>& mutations,
                  int64_t now_seconds);

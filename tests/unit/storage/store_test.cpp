@@ -708,3 +708,33 @@ TEST_F(StoreTest, RandomizedReadsMatchModel) {
 
 }  // namespace
 }  // namespace helenus::storage
+
+namespace helenus::storage {
+namespace {
+
+// A logged BATCH over two tables is one write: all of it lands, or none.
+TEST_F(StoreTest, ApplyAllIsAtomicAcrossTables) {
+  TableLayout t2 = t1_;
+  t2.table_id = 2;
+  auto a = Mut(1, 1, 10);
+  a.cells = {Set(1, 100)};
+  auto b = Mut(2, 1, 10);
+  b.cells = {Set(2, 200)};
+  std::vector<RowMutation> first{a}, second{b};
+  ASSERT_TRUE(store_->ApplyAll({{&t1_, &first}, {&t2, &second}}, 1000).ok());
+  ASSERT_EQ(ReadAll(Partition(1)).size(), 1u);
+  ASSERT_EQ(ReadAll(Partition(2), 1000, &t2).size(), 1u);
+  EXPECT_EQ(Col(ReadAll(Partition(2), 1000, &t2)[0], 2), 200);
+
+  // An invalid mutation in the second table keeps the first table's out too.
+  auto c = Mut(3, 1, 20);
+  c.cells = {Set(1, 300)};
+  auto bad = Mut(3, 1, 20);
+  bad.cells = {Set(99, 1)};  // no such column
+  std::vector<RowMutation> good{c}, broken{bad};
+  EXPECT_FALSE(store_->ApplyAll({{&t1_, &good}, {&t2, &broken}}, 1000).ok());
+  EXPECT_TRUE(ReadAll(Partition(3)).empty());
+}
+
+}  // namespace
+}  // namespace helenus::storage
