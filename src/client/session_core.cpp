@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "helenus/common/strings.h"
 #include "helenus/cql/client_codec.h"
 #include "helenus/cql/value_codec.h"
 
@@ -13,11 +14,6 @@ namespace helenus::client {
 namespace {
 
 thread_local bool t_on_io_thread = false;
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 // A double-quoted CQL identifier ("" inside doubled).
 std::string Quoted(const std::string& name) {
@@ -157,7 +153,7 @@ std::shared_ptr<Connection> SessionCore::OpenControl(const Endpoint& ep) {
     } catch (const CqlError& e) {
       // Step down one version at a time, as the server tells us to.
       if (e.code() == ErrorCode::kProtocol &&
-          Lower(e.what()).find("unsupported protocol version") != std::string::npos &&
+          AsciiLower(e.what()).find("unsupported protocol version") != std::string::npos &&
           version_ > 3) {
         --version_;
         continue;

@@ -4,6 +4,7 @@
 #include <array>
 
 #include "helenus/common/error.h"
+#include "helenus/common/strings.h"
 #include "parser_internal.h"
 
 namespace helenus::cql {
@@ -29,14 +30,6 @@ static_assert(std::is_sorted(std::begin(kReserved), std::end(kReserved)));
 
 bool IsLiteralWord(std::string_view w) {
   return w == "true" || w == "false" || w == "null" || w == "nan" || w == "infinity";
-}
-
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
 }
 
 }  // namespace
@@ -91,7 +84,7 @@ bool Parser::AcceptKeyword(std::string_view kw) {
 }
 
 void Parser::ExpectKeyword(std::string_view kw) {
-  if (!AcceptKeyword(kw)) FailMismatch("K_" + Upper(kw));
+  if (!AcceptKeyword(kw)) FailMismatch("K_" + AsciiUpper(kw));
 }
 
 bool Parser::AtIdent(size_t ahead) const {
@@ -953,8 +946,9 @@ ast::Statement Parser::Statement() {
     return ast::TruncateTable{QualName()};
   }
   if (w == "grant" || w == "revoke" || w == "list") {
-    std::string kind = Upper(w);
-    if (w == "list" && Peek(1).kind == TokenKind::kIdentifier) kind += " " + Upper(Peek(1).text);
+    std::string kind = AsciiUpper(w);
+    if (w == "list" && Peek(1).kind == TokenKind::kIdentifier)
+      kind += " " + AsciiUpper(Peek(1).text);
     return Unsupported(std::move(kind));
   }
   FailNoViable();

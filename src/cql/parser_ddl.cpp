@@ -1,18 +1,11 @@
 // Schema statements: CREATE/ALTER/DROP of keyspaces, tables, indexes, types.
 
 #include "helenus/common/error.h"
+#include "helenus/common/strings.h"
 #include "parser_internal.h"
 
 namespace helenus::cql::detail {
 namespace {
-
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
 
 // Keyspace WITH properties: replication and durable_writes get typed slots;
 // all of them stay in `options` for the executor's validation.
@@ -254,11 +247,11 @@ ast::Statement Parser::Create() {
   }
   if (AtKeyword("or") && AtKeyword("replace", 1)) {
     std::string kind = "CREATE OR REPLACE";
-    if (Peek(2).kind == TokenKind::kIdentifier) kind += " " + Upper(Peek(2).text);
+    if (Peek(2).kind == TokenKind::kIdentifier) kind += " " + AsciiUpper(Peek(2).text);
     return Unsupported(std::move(kind));
   }
   for (std::string_view what : {"function", "aggregate", "role", "user", "trigger"}) {
-    if (AtKeyword(what)) return Unsupported("CREATE " + Upper(what));
+    if (AtKeyword(what)) return Unsupported("CREATE " + AsciiUpper(what));
   }
   FailNoViable();
 }
@@ -271,7 +264,7 @@ ast::Statement Parser::Alter() {
     return Unsupported("ALTER MATERIALIZED VIEW");
   }
   for (std::string_view what : {"type", "role", "user"}) {
-    if (AtKeyword(what)) return Unsupported("ALTER " + Upper(what));
+    if (AtKeyword(what)) return Unsupported("ALTER " + AsciiUpper(what));
   }
   FailNoViable();
 }
@@ -306,7 +299,7 @@ ast::Statement Parser::Drop() {
     return Unsupported("DROP MATERIALIZED VIEW");
   }
   for (std::string_view what : {"function", "aggregate", "role", "user", "trigger"}) {
-    if (AtKeyword(what)) return Unsupported("DROP " + Upper(what));
+    if (AtKeyword(what)) return Unsupported("DROP " + AsciiUpper(what));
   }
   FailNoViable();
 }

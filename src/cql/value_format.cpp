@@ -5,6 +5,7 @@
 
 #include "civil_time.h"
 #include "helenus/common/error.h"
+#include "helenus/common/strings.h"
 #include "helenus/cql/value_codec.h"
 #include "varint.h"
 
@@ -20,19 +21,8 @@ std::string Quote(std::string_view s) {
   return out + "'";
 }
 
-std::string Hex(std::string_view b) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(b.size() * 2);
-  for (unsigned char c : b) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
-
 std::string UuidText(std::string_view b) {
-  std::string h = Hex(b);
+  std::string h = HexEncode(b);
   if (h.size() != 32) return "0x" + h;
   return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
          "-" + h.substr(20);
@@ -54,9 +44,9 @@ std::string DurationText(std::string_view b) {
   int64_t months = 0, days = 0, nanos = 0;
   std::string_view in = b;
   if (!GetSignedVint(&in, &months) || !GetSignedVint(&in, &days) || !GetSignedVint(&in, &nanos)) {
-    return "0x" + Hex(b);
+    return "0x" + HexEncode(b);
   }
-  if (months == INT64_MIN || days == INT64_MIN || nanos == INT64_MIN) return "0x" + Hex(b);
+  if (months == INT64_MIN || days == INT64_MIN || nanos == INT64_MIN) return "0x" + HexEncode(b);
   std::string out;
   if (months < 0 || days < 0 || nanos < 0) {
     out = "-";
@@ -124,7 +114,7 @@ std::string ToLiteral(const DataType& type, std::string_view b) {
     case TypeKind::kText:
       return Quote(b);
     case TypeKind::kBlob:
-      return "0x" + Hex(b);
+      return "0x" + HexEncode(b);
     case TypeKind::kBoolean:
       return DecodeBoolean(b) ? "true" : "false";
     case TypeKind::kTinyint:
@@ -162,7 +152,7 @@ std::string ToLiteral(const DataType& type, std::string_view b) {
     case TypeKind::kTimeuuid:
       return UuidText(b);
     case TypeKind::kInet: {
-      if (b.size() != 4 && b.size() != 16) return "0x" + Hex(b);
+      if (b.size() != 4 && b.size() != 16) return "0x" + HexEncode(b);
       char buf[INET6_ADDRSTRLEN] = {};
       inet_ntop(b.size() == 4 ? AF_INET : AF_INET6, b.data(), buf, sizeof(buf));
       return buf;
@@ -198,7 +188,7 @@ std::string ToLiteral(const DataType& type, std::string_view b) {
       return out + ")";
     }
     default:
-      return "0x" + Hex(b);
+      return "0x" + HexEncode(b);
   }
 }
 

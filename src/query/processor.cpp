@@ -4,20 +4,11 @@
 
 #include "executor.h"
 #include "helenus/common/error.h"
+#include "helenus/common/strings.h"
 #include "prepared_cache.h"
 
 namespace helenus::query {
 namespace {
-
-std::string Hex(std::string_view b) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : b) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
 
 bool IsModification(const cql::ast::Statement& s) {
   return std::holds_alternative<cql::ast::Insert>(s) ||
@@ -104,7 +95,7 @@ cql::ResultMessage QueryProcessor::Execute(ClientState& state, std::string_view 
                              "prepared on this host (maybe the host has been restarted?) or you "
                              "have prepared too many queries and it has been evicted from the "
                              "internal cache)",
-                             Hex(id)));
+                             HexEncode(id)));
     err.prepared_id = std::string(id);
     throw err;
   }
@@ -143,8 +134,8 @@ cql::ResultMessage QueryProcessor::Batch(ClientState& state, const cql::BatchReq
     if (child.is_prepared) {
       auto stmt = prepared_->Get(child.query_or_id);
       if (!stmt) {
-        CqlError err(ErrorCode::kUnprepared,
-                     fmt::format("Prepared query with ID {} not found", Hex(child.query_or_id)));
+        CqlError err(ErrorCode::kUnprepared, fmt::format("Prepared query with ID {} not found",
+                                                         HexEncode(child.query_or_id)));
         err.prepared_id = child.query_or_id;
         throw err;
       }

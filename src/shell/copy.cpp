@@ -10,6 +10,7 @@
 
 #include "helenus/client/client.h"
 #include "helenus/common/error.h"
+#include "helenus/common/strings.h"
 #include "helenus/shell/csv.h"
 #include "helenus/shell/progress.h"
 #include "helenus/shell/schema.h"
@@ -17,18 +18,6 @@
 
 namespace helenus::shell {
 namespace {
-
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // A tiny tokenizer: identifiers (quoted or not), 'strings', and punctuation.
 class Tokens {
@@ -74,7 +63,7 @@ class Tokens {
       ++i_;
     }
     if (start == i_) Fail("expected a name");
-    return Lower(s_.substr(start, i_ - start));
+    return AsciiLower(s_.substr(start, i_ - start));
   }
   // A 'string' (with '' escapes) or, for option values, a bare word.
   std::string Value() {
@@ -110,7 +99,7 @@ class Tokens {
 };
 
 bool ParseBool(const std::string& name, const std::string& v) {
-  std::string l = Lower(v);
+  std::string l = AsciiLower(v);
   if (l == "true" || l == "yes" || l == "1") return true;
   if (l == "false" || l == "no" || l == "0") return false;
   ThrowInvalid("COPY option {} wants true or false, got '{}'", name, v);
@@ -152,7 +141,7 @@ bool CopyTo(client::Session& session, const CopyCommand& cmd, std::ostream& out)
   }
   std::ofstream file;
   std::ostream* sink = &out;
-  bool to_stdout = Upper(cmd.file) == "STDOUT";
+  bool to_stdout = AsciiUpper(cmd.file) == "STDOUT";
   if (!to_stdout) {
     file.open(cmd.file, std::ios::binary | std::ios::trunc);
     if (!file) ThrowInvalid("Can't open '{}' for writing: {}", cmd.file, std::strerror(errno));
@@ -198,7 +187,7 @@ bool CopyTo(client::Session& session, const CopyCommand& cmd, std::ostream& out)
 bool IsCopyStatement(std::string_view statement) {
   size_t i = 0;
   while (i < statement.size() && std::isspace(static_cast<unsigned char>(statement[i]))) ++i;
-  return statement.size() >= i + 5 && Upper(statement.substr(i, 4)) == "COPY" &&
+  return statement.size() >= i + 5 && AsciiUpper(statement.substr(i, 4)) == "COPY" &&
          std::isspace(static_cast<unsigned char>(statement[i + 4]));
 }
 
@@ -229,7 +218,7 @@ CopyCommand ParseCopy(std::string_view statement) {
   if (!t.AtEnd()) {
     if (t.Word() != "with") t.Fail("expected WITH");
     while (true) {
-      std::string name = Upper(t.Word());
+      std::string name = AsciiUpper(t.Word());
       if (!t.Eat('=')) t.Fail("expected '='");
       std::string v = t.Value();
       auto& o = cmd.load;
@@ -272,7 +261,7 @@ CopyCommand ParseCopy(std::string_view statement) {
 
 bool RunCopy(client::Session& session, const CopyCommand& cmd, std::ostream& out) {
   if (!cmd.from) return CopyTo(session, cmd, out);
-  std::string path = Upper(cmd.file) == "STDIN" ? "-" : cmd.file;
+  std::string path = AsciiUpper(cmd.file) == "STDIN" ? "-" : cmd.file;
   auto stats = LoadCsv(session, path, cmd.load);
   out << LoadSummary(stats, path) << "\n";
   out << fmt::format("{} rows imported from 1 files in {} ({} skipped).\n",

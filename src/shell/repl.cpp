@@ -15,6 +15,7 @@
 
 #include "helenus/client/client.h"
 #include "helenus/common/error.h"
+#include "helenus/common/strings.h"
 #include "helenus/cql/parser.h"
 #include "helenus/shell/copy.h"
 #include "helenus/shell/describe.h"
@@ -24,12 +25,6 @@
 
 namespace helenus::shell {
 namespace {
-
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Splits on whitespace, keeping 'quoted strings' whole.
 std::vector<std::string> Words(std::string_view s) {
@@ -135,7 +130,7 @@ std::string Shell::Prompt() const {
 bool Shell::IsComplete(std::string_view buffer) {
   auto words = Words(buffer);
   if (words.empty()) return false;
-  std::string first = Upper(words[0]);
+  std::string first = AsciiUpper(words[0]);
   // Shell commands need no ';' on a single line, as in cqlsh.
   static const char* kNoSemicolon[] = {"EXIT",        "QUIT",    "DESCRIBE", "DESC",   "SOURCE",
                                        "CONSISTENCY", "TRACING", "EXPAND",   "PAGING", "HELP"};
@@ -206,7 +201,7 @@ bool Shell::RunShellCommand(const std::string& statement, const std::string& sou
   auto words = Words(statement);
   *handled = true;
   if (words.empty()) return true;
-  std::string first = Upper(words[0]);
+  std::string first = AsciiUpper(words[0]);
   if (first == "EXIT" || first == "QUIT") {
     exit_ = true;
     return true;
@@ -221,7 +216,7 @@ bool Shell::RunShellCommand(const std::string& statement, const std::string& sou
       return true;
     }
     for (const auto& [name, level] : kLevels) {
-      if (Upper(words[1]) == name) {
+      if (AsciiUpper(words[1]) == name) {
         settings_.consistency = level;
         out_ << "Consistency level set to " << name << ".\n";
         return true;
@@ -230,7 +225,7 @@ bool Shell::RunShellCommand(const std::string& statement, const std::string& sou
     ThrowInvalid("Improper CONSISTENCY command: unknown level '{}'", words[1]);
   }
   if (first == "TRACING") {
-    std::string arg = words.size() > 1 ? Upper(words[1]) : "";
+    std::string arg = words.size() > 1 ? AsciiUpper(words[1]) : "";
     if (arg == "ON") {
       err_ << "Tracing is not supported by this server.\n";
       return false;
@@ -239,7 +234,7 @@ bool Shell::RunShellCommand(const std::string& statement, const std::string& sou
     return true;
   }
   if (first == "EXPAND" || first == "PAGING") {
-    std::string arg = words.size() > 1 ? Upper(words[1]) : "";
+    std::string arg = words.size() > 1 ? AsciiUpper(words[1]) : "";
     bool* flag = first == "EXPAND" ? &settings_.expand : &settings_.paging;
     const char* what = first == "EXPAND" ? "Expanded output" : "Query paging";
     if (arg == "ON") {
@@ -290,7 +285,7 @@ bool Shell::RunShellCommand(const std::string& statement, const std::string& sou
 
 bool Shell::Describe(const std::string& statement) {
   auto words = Words(statement);
-  std::string what = words.size() > 1 ? Upper(words[1]) : "";
+  std::string what = words.size() > 1 ? AsciiUpper(words[1]) : "";
   auto strip = [](std::string s) {
     if (s.size() >= 2 && s.front() == '"' && s.back() == '"') return s.substr(1, s.size() - 2);
     std::string out;

@@ -1,9 +1,11 @@
 #include "helenus/storage/catalog.h"
 
 #include <algorithm>
-#include <random>
 
 #include <nlohmann/json.hpp>
+
+#include "helenus/common/strings.h"
+#include "helenus/cql/value_codec.h"
 
 namespace helenus::storage {
 namespace {
@@ -12,18 +14,6 @@ using nlohmann::json;
 
 constexpr std::string_view kKeyspacePrefix = "schema/ks/";
 constexpr std::string_view kCounterKey = "schema/next_table_id";
-
-Bytes RandomUuid() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  Bytes b(16, '\0');
-  for (int i = 0; i < 2; ++i) {
-    uint64_t r = rng();
-    for (int j = 0; j < 8; ++j) b[i * 8 + j] = static_cast<char>(r >> (8 * j));
-  }
-  b[6] = static_cast<char>((b[6] & 0x0F) | 0x40);  // version 4
-  b[8] = static_cast<char>((b[8] & 0x3F) | 0x80);  // IETF variant
-  return b;
-}
 
 std::string_view KindName(ColumnKind k) {
   switch (k) {
@@ -46,16 +36,6 @@ ColumnKind KindFromName(std::string_view n) {
   return ColumnKind::kRegular;
 }
 
-std::string Hex(std::string_view b) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : b) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
-
 Bytes Unhex(std::string_view h) {
   Bytes out;
   auto nib = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
@@ -75,7 +55,7 @@ json TableToJson(const TableSchema& t) {
                     {"desc", c.desc},
                     {"id", c.id}});
   }
-  return {{"name", t.name},         {"uuid", Hex(t.uuid)},
+  return {{"name", t.name},         {"uuid", HexEncode(t.uuid)},
           {"table_id", t.table_id}, {"next_column_id", t.next_column_id},
           {"options", t.options},   {"columns", cols}};
 }
@@ -226,7 +206,7 @@ Result<std::unique_ptr<Catalog>> Catalog::Load(Store* store) {
   auto counter = store->GetMeta(std::string(kCounterKey));
   uint32_t persisted = counter.ok() && counter->has_value() ? std::stoul(**counter) : 1;
   catalog->next_table_id_ = std::max(persisted, max_table_id + 1);
-  next->version = RandomUuid();
+  next->version = cql::NewRandomUuid();
   catalog->snapshot_ = std::move(next);
   return catalog;
 }
@@ -237,7 +217,7 @@ std::shared_ptr<const SchemaSnapshot> Catalog::Snapshot() const {
 }
 
 void Catalog::Publish(std::shared_ptr<SchemaSnapshot> next) {
-  next->version = RandomUuid();
+  next->version = cql::NewRandomUuid();
   snapshot_ = std::move(next);
 }
 
@@ -278,7 +258,7 @@ Status Catalog::PutTable(TableSchema table) {
     table.table_id = next_table_id_++;
     auto s = store_->PutMeta(std::string(kCounterKey), std::to_string(next_table_id_));
     if (!s.ok()) return s;
-    table.uuid = RandomUuid();
+    table.uuid = cql::NewRandomUuid();
   }
   table.RebuildLayout();
   auto updated = std::make_shared<KeyspaceSchema>(*ks);
