@@ -240,7 +240,6 @@ class WhereAnalyzer {
         }
         continue;
       }
-      if (eq->op == Operator::kIn) out_.partition_has_in = true;
       choices.push_back(EqValues(*eq, *c));
     }
     if (use_ != WhereUse::kSelect && !missing.empty()) {
@@ -367,7 +366,7 @@ class WhereAnalyzer {
       }
       return out;
     };
-    for (const auto* r : multi_) CheckMultiColumns(*r, ck);
+    for (const auto* r : multi_) CheckMultiColumns(*r);
     if (!multi_.empty()) {
       for (const auto* c : ck) {
         if (RelationsOf(c)) {
@@ -420,7 +419,6 @@ class WhereAnalyzer {
             } else {
               for (const auto& term : r->values) tuples.push_back(BindTuple(term, cols, binder_));
             }
-            if (r->op == Operator::kIn) out_.clustering_has_in = true;
             // A tuple of n columns fixes n prefix columns at once.
             multi_prefixes_ = std::move(tuples);
             eq = true;
@@ -461,7 +459,6 @@ class WhereAnalyzer {
         }
       }
       if (eq) {
-        if (eq->op == Operator::kIn) out_.clustering_has_in = true;
         choices.push_back(EqValues(*eq, *ck[pos]));
         ++pos;
         continue;
@@ -574,7 +571,7 @@ class WhereAnalyzer {
     }
   }
 
-  void CheckMultiColumns(const ast::Relation& r, const std::vector<const ColumnSchema*>& ck) {
+  void CheckMultiColumns(const ast::Relation& r) {
     int expected = -1;
     for (const auto& n : r.columns) {
       const auto* c = table_.Find(n);
@@ -595,7 +592,6 @@ class WhereAnalyzer {
       }
       expected = c->position + 1;
     }
-    (void)ck;
   }
 
   void SetSide(Operator op, std::vector<Bytes> values, std::optional<SliceSide>* lower,

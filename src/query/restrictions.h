@@ -35,8 +35,6 @@ struct KeyRestrictions {
   size_t clustering_eq_columns = 0;
   bool clustering_has_slice = false;
   std::vector<std::vector<Bytes>> clustering_keys;  // cartesian product of = / IN values
-  bool clustering_has_in = false;
-  bool partition_has_in = false;
   // Relations evaluated on each row; needs ALLOW FILTERING in a SELECT.
   std::vector<RowFilter> filters;
   bool needs_filtering = false;
