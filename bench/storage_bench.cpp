@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_util.h"
 #include "helenus/common/murmur3.h"
 #include "helenus/storage/key_codec.h"
 #include "helenus/storage/store.h"
@@ -35,6 +36,9 @@ using helenus::Bytes;
 using helenus::DataType;
 using helenus::TypeKind;
 using namespace helenus::storage;
+using helenus::bench::Clock;
+using helenus::bench::RawOptions;
+using helenus::bench::Seconds;
 
 constexpr int kColumns = 12;
 
@@ -48,41 +52,9 @@ Bytes F32(float f) {
   return I32(u);
 }
 
-// Scans are single-threaded: thread CPU time keeps other load on these shared
-// machines out of the comparison.
-struct Clock {
-  std::chrono::steady_clock::time_point wall = std::chrono::steady_clock::now();
-  double cpu = ThreadCpu();
-  static double ThreadCpu() {
-    timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-  }
-  double CpuSeconds() const { return ThreadCpu() - cpu; }
-};
-
-double Seconds(std::chrono::steady_clock::time_point a) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - a).count();
-}
-
 void Die(const std::string& what) {
   std::fprintf(stderr, "storage_bench: %s\n", what.c_str());
   std::exit(1);
-}
-
-rocksdb::Options RawOptions() {
-  // The same table and parallelism settings as the Store's data column family.
-  rocksdb::Options o;
-  o.create_if_missing = true;
-  o.IncreaseParallelism(static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
-  o.max_background_jobs = 2;
-  rocksdb::BlockBasedTableOptions t;
-  t.block_cache = rocksdb::NewLRUCache(256 << 20);
-  t.block_size = 16 * 1024;
-  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
-  o.write_buffer_size = 64 << 20;
-  o.level_compaction_dynamic_level_bytes = true;
-  return o;
 }
 
 }  // namespace

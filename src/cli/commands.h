@@ -10,6 +10,8 @@ void AddServeCommand(CLI::App& app);
 void AddShellCommand(CLI::App& app);
 // Adds `helenus load`: bulk-loads a CSV file into a table.
 void AddLoadCommand(CLI::App& app);
+// Adds `helenus sql`: CQL and analytic SQL embedded on a data directory.
+void AddSqlCommand(CLI::App& app);
 // Adds `helenus bench`: a cassandra-stress-like load generator.
 void AddBenchCommand(CLI::App& app);
 

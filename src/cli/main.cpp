@@ -7,6 +7,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   helenus::cli::AddServeCommand(app);
   helenus::cli::AddShellCommand(app);
+  helenus::cli::AddSqlCommand(app);
   helenus::cli::AddLoadCommand(app);
   helenus::cli::AddBenchCommand(app);
   CLI11_PARSE(app, argc, argv);

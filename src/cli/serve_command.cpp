@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "helenus/query/processor.h"
 #include "helenus/server/server.h"
+#include "helenus/sql/frontend.h"
 #include "helenus/storage/catalog.h"
 #include "helenus/storage/store.h"
 
@@ -76,7 +77,9 @@ int RunServe(const ServeArgs& args) {
   query::NodeInfo node;
   node.listen_address = options.host;
   query::QueryProcessor processor(store->get(), catalog->get(), node);
-  server::Server server(options, &processor);
+  exec::Engine engine(store->get(), catalog->get());
+  sql::Frontend frontend(&processor, &engine);
+  server::Server server(options, &frontend);
   if (auto err = server.Bind(); !err.empty()) {
     spdlog::error("{}", err);
     return 1;

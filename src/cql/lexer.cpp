@@ -185,8 +185,15 @@ class Lexer {
         len = kind == TokenKind::kMinusEq ? 2 : 1;
         break;
       case '<':
-        kind = At(pos_ + 1) == '=' ? TokenKind::kLe : TokenKind::kLt;
-        len = kind == TokenKind::kLe ? 2 : 1;
+        if (At(pos_ + 1) == '=') {
+          kind = TokenKind::kLe;
+          len = 2;
+        } else if (At(pos_ + 1) == '>') {
+          kind = TokenKind::kLtGt;
+          len = 2;
+        } else {
+          kind = TokenKind::kLt;
+        }
         break;
       case '>':
         kind = At(pos_ + 1) == '=' ? TokenKind::kGe : TokenKind::kGt;
@@ -195,6 +202,19 @@ class Lexer {
       case '!':
         if (At(pos_ + 1) != '=') Fail(pos_, "token recognition error at: '!'");
         kind = TokenKind::kNe;
+        len = 2;
+        break;
+      // '/', '%' and '||' are SQL operators; CQL's grammar rejects them as
+      // unexpected tokens. "//" never gets here: it is a comment.
+      case '/':
+        kind = TokenKind::kSlash;
+        break;
+      case '%':
+        kind = TokenKind::kPercent;
+        break;
+      case '|':
+        if (At(pos_ + 1) != '|') Fail(pos_, "token recognition error at: '|'");
+        kind = TokenKind::kConcat;
         len = 2;
         break;
       default: {
@@ -459,6 +479,14 @@ std::string_view TokenKindName(TokenKind kind) {
       return "'>'";
     case TokenKind::kGe:
       return "'>='";
+    case TokenKind::kSlash:
+      return "'/'";
+    case TokenKind::kPercent:
+      return "'%'";
+    case TokenKind::kConcat:
+      return "'||'";
+    case TokenKind::kLtGt:
+      return "'<>'";
     case TokenKind::kEof:
       return "EOF";
   }

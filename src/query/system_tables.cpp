@@ -8,6 +8,7 @@
 
 #include "helenus/common/murmur3.h"
 #include "helenus/cql/value_codec.h"
+#include "helenus/exec/jobs.h"
 
 namespace helenus::query {
 namespace {
@@ -323,10 +324,37 @@ VirtualTable Empty(std::string_view ks, std::string_view name,
   return RowBuilder(MakeSchema(ks, name, decls)).Finish();
 }
 
+// Statements and jobs running on the analytics engine right now, with progress.
+VirtualTable Queries() {
+  RowBuilder rows(MakeSchema("system_views", "queries",
+                             {{"id", "bigint", kPk},
+                              {"kind", "text"},
+                              {"statement", "text"},
+                              {"started_at", "timestamp"},
+                              {"elapsed_ms", "bigint"},
+                              {"rows_scanned", "bigint"},
+                              {"splits_done", "bigint"},
+                              {"splits_total", "bigint"},
+                              {"bytes_spilled", "bigint"}}));
+  for (const auto& job : exec::JobRegistry::Default().List()) {
+    rows.Add({{"id", cql::EncodeBigint(static_cast<int64_t>(job.id))},
+              {"kind", Text(job.kind)},
+              {"statement", Text(job.statement)},
+              {"started_at", cql::EncodeBigint(job.started_at_ms)},
+              {"elapsed_ms", cql::EncodeBigint(job.elapsed_ms)},
+              {"rows_scanned", cql::EncodeBigint(static_cast<int64_t>(job.rows_scanned))},
+              {"splits_done", cql::EncodeBigint(static_cast<int64_t>(job.splits_done))},
+              {"splits_total", cql::EncodeBigint(static_cast<int64_t>(job.splits_total))},
+              {"bytes_spilled", cql::EncodeBigint(static_cast<int64_t>(job.bytes_spilled))}});
+  }
+  return rows.Finish();
+}
+
 const std::map<std::pair<std::string, std::string>, Builder>& Registry() {
   static const auto* registry = new std::map<std::pair<std::string, std::string>, Builder>{
       {{"system", "local"}, [](const auto& s, const auto& n) { return Local(s, n); }},
       {{"system", "peers"}, [](const auto&, const auto&) { return Peers(); }},
+      {{"system_views", "queries"}, [](const auto&, const auto&) { return Queries(); }},
       {{"system", "peers_v2"}, [](const auto&, const auto&) { return PeersV2(); }},
       {{"system_schema", "keyspaces"}, [](const auto& s, const auto&) { return Keyspaces(s); }},
       {{"system_schema", "tables"}, [](const auto& s, const auto&) { return Tables(s); }},

@@ -31,7 +31,7 @@ std::string UnsupportedVersionMessage(int version) {
 }  // namespace
 
 Connection::Connection(asio::ip::tcp::socket socket, asio::thread_pool* workers,
-                       query::QueryProcessor* processor, EventHub* events,
+                       query::RequestHandler* processor, EventHub* events,
                        const ServerOptions* options)
     : socket_(std::move(socket)),
       strand_(asio::make_strand(socket_.get_executor())),

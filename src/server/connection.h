@@ -25,7 +25,7 @@ class EventHub;
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(asio::ip::tcp::socket socket, asio::thread_pool* workers,
-             query::QueryProcessor* processor, EventHub* events, const ServerOptions* options);
+             query::RequestHandler* processor, EventHub* events, const ServerOptions* options);
 
   // Starts reading frames.
   void Start();
@@ -50,7 +50,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::ip::tcp::socket socket_;
   asio::strand<asio::any_io_executor> strand_;
   asio::thread_pool* workers_;
-  query::QueryProcessor* processor_;
+  query::RequestHandler* processor_;
   EventHub* events_;
   const ServerOptions* options_;
 

@@ -12,7 +12,7 @@ namespace helenus::server {
 // Owns the event loop, the acceptor and the worker pool.
 class ServerImpl {
  public:
-  ServerImpl(ServerOptions options, query::QueryProcessor* processor)
+  ServerImpl(ServerOptions options, query::RequestHandler* processor)
       : options_(std::move(options)),
         processor_(processor),
         acceptor_(io_),
@@ -77,14 +77,14 @@ class ServerImpl {
   }
 
   ServerOptions options_;
-  query::QueryProcessor* processor_;
+  query::RequestHandler* processor_;
   asio::io_context io_;
   asio::ip::tcp::acceptor acceptor_;
   asio::thread_pool workers_;
   EventHub events_;
 };
 
-Server::Server(ServerOptions options, query::QueryProcessor* processor)
+Server::Server(ServerOptions options, query::RequestHandler* processor)
     : impl_(std::make_unique<ServerImpl>(std::move(options), processor)) {}
 Server::~Server() = default;
 std::string Server::Bind() {

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <future>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +21,7 @@
 #include "helenus/cql/parser.h"
 #include "helenus/shell/copy.h"
 #include "helenus/shell/describe.h"
+#include "helenus/shell/progress.h"
 #include "helenus/shell/schema.h"
 #include "helenus/shell/table_printer.h"
 #include "helenus/shell/value_text.h"
@@ -187,13 +190,40 @@ bool Shell::RunStatement(const std::string& statement, const std::string& source
     stmt.consistency = settings_.consistency;
     // Interactive terminals fetch one screen at a time; scripts take large pages.
     stmt.page_size = interactive_ && settings_.paging ? settings_.page_size : 5000;
-    auto result = session_->Execute(stmt);
+    auto result = ExecuteWithProgress(stmt, statement);
     if (result.kind() == client::ResultKind::kRows) PrintRows(result);
     return true;
   } catch (...) {
     ReportError(std::current_exception(), source, line);
     return false;
   }
+}
+
+client::Result Shell::ExecuteWithProgress(const client::Statement& stmt,
+                                          const std::string& text) {
+  auto pending = session_->ExecuteAsync(stmt);
+  if (!isatty(STDERR_FILENO)) return pending.get();
+  // A statement that runs long on the analytics engine shows up in
+  // system_views.queries: a bar follows its scan while the shell waits.
+  auto start = std::chrono::steady_clock::now();
+  std::unique_ptr<Progress> bar;
+  while (pending.wait_for(std::chrono::milliseconds(250)) != std::future_status::ready) {
+    if (std::chrono::steady_clock::now() - start < std::chrono::seconds(1)) continue;
+    try {
+      auto jobs = session_->Execute(client::Statement(
+          "SELECT statement, rows_scanned FROM system_views.queries"));
+      for (size_t i = 0; i < jobs.page_size(); ++i) {
+        auto row = jobs.row(i);
+        if (row.GetString(0) != text) continue;
+        if (!bar) bar = std::make_unique<Progress>("Running", 0);
+        bar->Update(static_cast<uint64_t>(row.GetInt64(1)), 0, 0);
+      }
+    } catch (...) {
+      return pending.get();  // a server without the table: just wait
+    }
+  }
+  bar.reset();
+  return pending.get();
 }
 
 bool Shell::RunShellCommand(const std::string& statement, const std::string& source, int line,

@@ -13,6 +13,7 @@
 //     live: [if ttl: varint ttl, varint expires][varint value length][value]
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,9 @@ inline constexpr uint8_t kCellBaseTs = 0x10;      // ts equals the fragment's ba
 inline constexpr uint8_t kCellNextColumn = 0x20;  // column = previous cell's column + 1
 inline constexpr uint8_t kCellSameColumn = 0x40;  // column = previous cell's column
 inline constexpr uint8_t kCellStoredBits = 0x0F;
+// FragmentReader::ConsumeViews: the column's cells may be taken / their values stored.
+inline constexpr uint8_t kShapePlain = 0x80;
+inline constexpr uint8_t kShapeStore = 0x40;
 
 // One cell; views point into the parsed input or caller-owned buffers.
 struct Cell {
@@ -69,6 +73,24 @@ struct Fragment {
     *v = static_cast<uint8_t>(*p++);
     return true;
   }
+  if (end - p >= 8) {
+    // Up to 8 bytes at once (microsecond timestamps take 8): find the last
+    // byte, then pack the 7-bit groups pairwise without a loop (the load is
+    // little-endian, as the store's key decoding already assumes).
+    uint64_t x;
+    std::memcpy(&x, p, 8);
+    const uint64_t stops = ~x & 0x8080808080808080ULL;
+    if (stops != 0) {
+      const int len = __builtin_ctzll(stops) / 8 + 1;
+      if (len < 8) x &= (uint64_t{1} << (8 * len)) - 1;
+      x = ((x & 0x7F007F007F007F00ULL) >> 1) | (x & 0x007F007F007F007FULL);
+      x = ((x & 0x3FFF00003FFF0000ULL) >> 2) | (x & 0x00003FFF00003FFFULL);
+      x = ((x & 0x0FFFFFFF00000000ULL) >> 4) | (x & 0x000000000FFFFFFFULL);
+      *v = x;
+      p += len;
+      return true;
+    }
+  }
   uint64_t r = 0;
   for (int shift = 0; p < end && shift <= 63; shift += 7) {
     auto b = static_cast<uint8_t>(*p++);
@@ -87,7 +109,7 @@ class FragmentReader {
  public:
   // Parses the fragment header (marker, row tombstone); false when malformed.
   // Inline: the scan calls it once per row.
-  inline bool Init(std::string_view in);
+  [[gnu::always_inline]] inline bool Init(std::string_view in);
   // The next cell; false at the end or on malformed input (then error() is true).
   [[gnu::always_inline]] inline bool Next(Cell* c);
   // Feeds consecutive plain cells (live, base timestamp, no TTL or element
@@ -97,6 +119,17 @@ class FragmentReader {
   // f declines (returns false). Next then reads that cell.
   template <typename F>
   [[gnu::always_inline]] inline void ConsumePlain(F&& f);
+  // ConsumePlain storing each taken value at slots[column] instead of
+  // calling back. shape[c] (c < num_columns) is 0 when column c's cells must
+  // not be taken; else kShapePlain, plus kShapeStore when its values are
+  // stored, plus the length all its values have (0 when it varies). Known
+  // lengths are stepped over without waiting on the length byte (the loop's
+  // dependency chain); a cell of another length stops the loop like a
+  // non-plain one. column() tells where it stopped.
+  [[gnu::always_inline]] inline void ConsumeViews(const uint8_t* shape, uint32_t num_columns,
+                                                  std::string_view* slots);
+  // Column of the last cell read (UINT32_MAX before the first).
+  uint32_t column() const { return prev_column_; }
   // The fragment's base timestamp: a plain cell's write time.
   int64_t base_ts() const { return base_; }
   bool error() const { return error_; }
@@ -169,6 +202,33 @@ inline void FragmentReader::ConsumePlain(F&& f) {
     if (n & 0x80 || end - p - 2 < n || !f(column + 1, std::string_view(p + 2, n))) break;
     ++column;
     p += 2 + n;
+  }
+  p_ = p;
+  prev_column_ = column;
+}
+
+inline void FragmentReader::ConsumeViews(const uint8_t* shape, uint32_t num_columns,
+                                         std::string_view* slots) {
+  const char* p = p_;
+  const char* const end = end_;
+  uint32_t column = prev_column_;
+  while (end - p >= 2 && static_cast<uint8_t>(p[0]) == (kCellBaseTs | kCellNextColumn)) {
+    const uint32_t next = column + 1;
+    if (next >= num_columns) break;
+    const uint8_t s = shape[next];
+    if (s == 0) break;
+    const auto n = static_cast<uint8_t>(p[1]);
+    const uint8_t w = s & ~(kShapePlain | kShapeStore);
+    if (w != 0) {
+      if (n != w || end - p - 2 < w) break;
+      if (s & kShapeStore) slots[next] = std::string_view(p + 2, w);
+      p += 2 + w;
+    } else {
+      if (n & 0x80 || end - p - 2 < n) break;
+      if (s & kShapeStore) slots[next] = std::string_view(p + 2, n);
+      p += 2 + n;
+    }
+    column = next;
   }
   p_ = p;
   prev_column_ = column;

@@ -16,6 +16,7 @@
 #include <limits>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 
 #include "fragment.h"
 #include "helenus/common/murmur3.h"
@@ -396,7 +397,25 @@ inline void CopySmall(char* dst, std::string_view src) {
       std::memcpy(dst, src.data(), 8);
       return;
     default:
-      std::memcpy(dst, src.data(), src.size());
+      break;
+  }
+  // Short texts: two overlapping fixed-size copies; GCC otherwise inlines a
+  // `rep movs` here whose startup dominates copies of a few dozen bytes.
+  const size_t n = src.size();
+  const char* s = src.data();
+  char a[16], b[16];
+  if (n >= 16 && n <= 32) {
+    std::memcpy(a, s, 16);
+    std::memcpy(b, s + n - 16, 16);
+    std::memcpy(dst, a, 16);
+    std::memcpy(dst + n - 16, b, 16);
+  } else if (n >= 8 && n < 16) {
+    std::memcpy(a, s, 8);
+    std::memcpy(b, s + n - 8, 8);
+    std::memcpy(dst, a, 8);
+    std::memcpy(dst + n - 8, b, 8);
+  } else {
+    std::memcpy(dst, s, n);
   }
 }
 
@@ -692,6 +711,32 @@ struct RangeTombstone {
   int64_t ts;
 };
 
+// The serialized length of every (non-empty) value of a type; 0 when it varies.
+uint8_t FixedWidth(TypeKind kind) {
+  switch (kind) {
+    case TypeKind::kBoolean:
+    case TypeKind::kTinyint:
+      return 1;
+    case TypeKind::kSmallint:
+      return 2;
+    case TypeKind::kInt:
+    case TypeKind::kFloat:
+    case TypeKind::kDate:
+      return 4;
+    case TypeKind::kBigint:
+    case TypeKind::kCounter:
+    case TypeKind::kDouble:
+    case TypeKind::kTimestamp:
+    case TypeKind::kTime:
+      return 8;
+    case TypeKind::kUuid:
+    case TypeKind::kTimeuuid:
+      return 16;
+    default:
+      return 0;
+  }
+}
+
 // Materializes the live cells of one fragment; true when any cell is live.
 class CellDecoder {
  public:
@@ -704,8 +749,16 @@ class CellDecoder {
     seen_.assign(index_.size(), 0);
     for (const auto& c : layout.columns) kind_[c.id] = c.type.IsMultiCell() ? kMulti : kSimple;
     plain_.assign(index_.size(), kPlainNo);
+    shape_.assign(index_.size(), 0);
     for (const auto& c : layout.columns) {
-      if (kind_[c.id] == kSimple) plain_[c.id] = wanted_[c.id] ? kPlainWanted : kPlainLive;
+      if (kind_[c.id] != kSimple) continue;
+      plain_[c.id] = wanted_[c.id] ? kPlainWanted : kPlainLive;
+      shape_[c.id] = internal::kShapePlain | FixedWidth(c.type.kind) |
+                     (wanted_[c.id] ? internal::kShapeStore : 0);
+    }
+    wanted_before_.assign(index_.size() + 1, 0);
+    for (size_t id = 0; id < index_.size(); ++id) {
+      wanted_before_[id + 1] = wanted_before_[id] + (plain_[id] == kPlainWanted ? 1 : 0);
     }
     for (const auto& c : layout.columns) {
       if (!wanted_[c.id]) continue;
@@ -719,8 +772,12 @@ class CellDecoder {
 
   // Fills out (indexed by column id) from the cells of r not deleted at or
   // before del; true when any cell is live. The caller checks r.error().
+  // Slots is std::vector<std::optional<CellRead>> (copies) or
+  // std::vector<std::string_view> (views into r's input and buffers_).
+  template <typename Slots>
   bool Decode(internal::FragmentReader& r, int64_t del, int64_t now,
-              const std::vector<uint32_t>& ids, std::vector<std::optional<CellRead>>* out) {
+              const std::vector<uint32_t>& ids, Slots* out) {
+    constexpr bool kViews = std::is_same_v<Slots, std::vector<std::string_view>>;
     if (out->size() != index_.size()) out->resize(index_.size());
     // Slots stay engaged across rows (no per-cell construct/destroy); a
     // generation number tells which ones this row set.
@@ -738,7 +795,11 @@ class CellDecoder {
     auto finish = [&] {
       if (buf) {
         PatchBe32(0, count, buf);
-        slot->timestamp = newest;
+        if constexpr (kViews) {
+          (*out)[multi_column] = *buf;
+        } else {
+          slot->timestamp = newest;
+        }
       }
       buf = nullptr;
       multi_column = UINT32_MAX;
@@ -751,21 +812,42 @@ class CellDecoder {
     const int64_t base = r.base_ts();
     const uint8_t* plain = plain_.data();
     const uint32_t plain_size = static_cast<uint32_t>(plain_.size());
+    // The slots' storage does not move while cells are decoded: hoisted,
+    // since stores into slots could otherwise alias the vector's pointers.
+    auto* const slots = out->data();
     auto take_plain = [&](uint32_t column, std::string_view value) {
       const uint8_t p = column < plain_size ? plain[column] : kPlainNo;
       if (p == kPlainNo) return false;
       live = true;
-      if (p == kPlainWanted) Set(column, value, base, 0, 0, out);
+      if (p == kPlainWanted) Set(column, value, base, 0, 0, slots);
       return true;
     };
+    // Views take runs of plain cells without per-cell bookkeeping: a run
+    // covers consecutive column ids, so counting its wanted columns is one
+    // subtraction (fragments hold one cell per simple column: no overlaps).
+    size_t plain_set = 0;
+    runs_.clear();
+    auto consume_plain = [&] {
+      if constexpr (kViews) {
+        const uint32_t first = r.column() + 1;  // 0 before the first cell
+        r.ConsumeViews(shape_.data(), plain_size, slots);
+        const uint32_t end = r.column() + 1;
+        if (end == first) return;
+        live = true;
+        plain_set += wanted_before_[end] - wanted_before_[first];
+        runs_.emplace_back(first, end);
+      } else {
+        r.ConsumePlain(take_plain);
+      }
+    };
     for (;;) {
-      if (plain_live) r.ConsumePlain(take_plain);
+      if (plain_live) consume_plain();
       if (!r.Next(&c)) break;
       const uint8_t kind = c.column < kind_.size() ? kind_[c.column] : kUnknown;
       if (kind == kSimple) {
         if (c.IsTombstone() || c.ts <= del || (c.ldt != 0 && c.ldt <= now)) continue;
         live = true;
-        if (wanted_[c.column]) Set(c.column, c.value, c.ts, c.ttl, c.ldt, out);
+        if (wanted_[c.column]) Set(c.column, c.value, c.ts, c.ttl, c.ldt, slots);
         continue;
       }
       // Cells of dropped columns (no layout entry) are ignored.
@@ -785,39 +867,60 @@ class CellDecoder {
       live = true;
       if (!wanted_[c.column]) continue;
       if (!buf) {
-        auto& opt = (*out)[c.column];
-        if (!opt) opt.emplace();
-        slot = &*opt;
-        if (!slot->value) slot->value.emplace();
-        buf = &*slot->value;
+        if constexpr (kViews) {
+          if (buffers_.size() != index_.size()) buffers_.resize(index_.size());
+          buf = &buffers_[c.column];
+        } else {
+          auto& opt = (*out)[c.column];
+          if (!opt) opt.emplace();
+          slot = &*opt;
+          if (!slot->value) slot->value.emplace();
+          buf = &*slot->value;
+        }
         buf->clear();
         PutBe32(0, buf);
         set_count_ += seen_[c.column] != gen_;
         seen_[c.column] = gen_;
       }
       ++count;
-      if (c.ts > newest) {
-        newest = c.ts;
-        slot->ttl = c.ttl;
-        slot->expires_at = c.ldt;
+      if constexpr (!kViews) {
+        if (c.ts > newest) {
+          newest = c.ts;
+          slot->ttl = c.ttl;
+          slot->expires_at = c.ldt;
+        }
       }
       AppendElement(*index_.Find(c.column), c, buf);
     }
     finish();
     // A row that set every wanted column (the usual full row) has nothing to clear.
-    if (set_count_ != ids.size()) {
+    if (set_count_ + plain_set != ids.size()) {
       for (uint32_t id : ids) {
-        if (seen_[id] != gen_) (*out)[id].reset();
+        if (seen_[id] == gen_) continue;
+        if (kViews && std::any_of(runs_.begin(), runs_.end(), [id](const auto& run) {
+              return run.first <= id && id < run.second;
+            })) {
+          continue;
+        }
+        (*out)[id] = {};
       }
     }
     return live;
   }
 
  private:
+  // Points one simple cell's slot at its value (never a null view: null = absent).
+  [[gnu::always_inline]] void Set(uint32_t column, std::string_view value, int64_t, int32_t,
+                                  int64_t, std::string_view* slots) {
+    slots[column] = value.data() ? value : std::string_view("", 0);
+    set_count_ += seen_[column] != gen_;
+    seen_[column] = gen_;
+  }
+
   // Stores one simple cell into its (reused) slot.
   [[gnu::always_inline]] void Set(uint32_t column, std::string_view value, int64_t ts, int32_t ttl,
-                                  int64_t expires, std::vector<std::optional<CellRead>>* out) {
-    auto& opt = (*out)[column];
+                                  int64_t expires, std::optional<CellRead>* slots) {
+    auto& opt = slots[column];
     if (!opt) opt.emplace();
     if (opt->value) {
       // Same-size overwrite (the usual case: fixed-width types) skips _M_replace.
@@ -860,8 +963,11 @@ class CellDecoder {
   static constexpr uint8_t kPlainWanted = 2;  // simple and materialized
 
   ColumnIndex index_;
-  std::vector<uint8_t> kind_;   // by column id: kUnknown, kSimple or kMulti
-  std::vector<uint8_t> plain_;  // by column id: kPlainNo, kPlainLive or kPlainWanted
+  std::vector<uint8_t> kind_;            // by column id: kUnknown, kSimple or kMulti
+  std::vector<uint8_t> plain_;           // by column id: kPlainNo, kPlainLive or kPlainWanted
+  std::vector<uint8_t> shape_;           // by column id: FragmentReader::ConsumeViews' shape
+  std::vector<uint32_t> wanted_before_;  // [id]: wanted simple columns with a smaller id
+  std::vector<std::pair<uint32_t, uint32_t>> runs_;  // [first, end) ids ConsumeViews set
   std::vector<uint64_t> seen_;  // by column id: generation of the last Decode that set it
   uint64_t gen_ = 0;
   size_t set_count_ = 0;  // distinct columns the current Decode set
@@ -869,6 +975,7 @@ class CellDecoder {
   std::vector<uint32_t> regular_ids_;
   std::vector<uint32_t> static_ids_;
   std::string tmp_;
+  std::vector<std::string> buffers_;  // by column id: multi-cell values a view points at
 };
 
 }  // namespace
@@ -888,14 +995,21 @@ size_t SplitPartitionKey(std::string_view key, int64_t* token, Bytes* pk) {
   *token = static_cast<int64_t>(__builtin_bswap64(t) ^ 0x8000000000000000ULL);
   const char* p = key.data() + kHead;
   const char* end = key.data() + key.size();
-  pk->resize(static_cast<size_t>(end - p));
-  char* out = pk->data();
+  // Short keys unescape on the stack and land in *pk with one assign.
+  char local[128];
+  const auto max = static_cast<size_t>(end - p);
+  if (max > sizeof local) pk->resize(max);
+  char* out = max > sizeof local ? pk->data() : local;
   size_t n = 0;
   for (; p + 1 < end; ++p) {
     if (*p != '\0') {
       out[n++] = *p;
     } else if (p[1] == '\x01') {
-      pk->resize(n);
+      if (out == local) {
+        pk->assign(local, n);
+      } else {
+        pk->resize(n);
+      }
       return p + 2 < end ? static_cast<size_t>(p + 2 - key.data()) : 0;
     } else if (p[1] == '\xFF') {
       out[n++] = '\0';
@@ -917,6 +1031,8 @@ struct RowReader::Impl {
       : layout(l), spec(s), now(n), decoder(layout, spec.columns) {
     has_clustering = !layout.clustering.empty();
     for (const auto& c : layout.columns) has_statics |= c.is_static;
+    chain_partitions = !spec.reverse && !spec.partition_key && !has_statics && !spec.resume_after;
+    one_row_chain = chain_partitions && !has_clustering && spec.slices.empty();
     Setup(db, cf);
   }
 
@@ -1004,6 +1120,7 @@ struct RowReader::Impl {
 
   // Loads the header and range tombstones of the partition at the iterator.
   void StartPartition() {
+    at_first_row = false;
     rocksdb::Slice k = it->key();
     const size_t prefix_len = SplitPartitionKey(std::string_view(k.data(), k.size()), &token, &pk);
     if (prefix_len == 0) {
@@ -1011,7 +1128,12 @@ struct RowReader::Impl {
       return;
     }
     const auto kind = static_cast<KeyKind>(k[prefix_len]);
-    prefix.assign(k.data(), prefix_len);
+    this->prefix_len = prefix_len;
+    past_row = false;
+    // A chained scan of one-row partitions never compares keys with the
+    // prefix (see NextRowForward): spare the copy when the partition starts
+    // with its row.
+    if (kind != KeyKind::kRow || !one_row_chain) prefix.assign(k.data(), prefix_len);
     part_del = kNoDeletion;
     rts.clear();
     statics_live = false;
@@ -1068,6 +1190,7 @@ struct RowReader::Impl {
     slice_i = 0;
     positioned = false;
     left_partition = false;
+    at_first_row = kind == KeyKind::kRow;
     state = State::kRows;
   }
 
@@ -1083,7 +1206,8 @@ struct RowReader::Impl {
   }
 
   // Decodes the row at the iterator into *out; false when it is not live.
-  bool RowAt(std::string_view suffix, RowRead* out) {
+  template <typename Out>
+  bool RowAt(std::string_view suffix, Out* out) {
     rocksdb::Slice v = it->value();
     if (!reader.Init(std::string_view(v.data(), v.size()))) {
       Fail(Status::Corruption("malformed row"));
@@ -1105,13 +1229,31 @@ struct RowReader::Impl {
       return false;
     }
     if (!live) return false;
-    if (!DecodeClustering(layout.clustering, layout.clustering_desc, suffix, &out->clustering)) {
+    if (!has_clustering) {
+      Clustering(out)->clear();
+    } else if (!DecodeClustering(layout.clustering, layout.clustering_desc, suffix,
+                                 Clustering(out))) {
       Fail(Status::Corruption("malformed clustering key"));
       return false;
     }
     FillPartition(out);
     out->static_only = false;
     return true;
+  }
+
+  std::vector<Bytes>* Clustering(RowRead* out) { return &out->clustering; }
+  std::vector<Bytes>* Clustering(RowView* out) {
+    out->clustering = &clustering;
+    return &clustering;
+  }
+
+  void FillPartition(RowView* out) {
+    out->partition_key = pk;
+    out->token = token;
+    out->new_partition = new_partition;
+    new_partition = false;
+    emitted = true;
+    out->statics = &statics;
   }
 
   void FillPartition(RowRead* out) {
@@ -1127,13 +1269,20 @@ struct RowReader::Impl {
     }
   }
 
-  bool NextRowForward(RowRead* out) {
+  // A returned row may view the iterator's key and value: the iterator
+  // moves past it only when the next row is asked for.
+  bool StepLater() {
+    step_pending = true;
+    return true;
+  }
+
+  template <typename Out>
+  bool NextRowForward(Out* out) {
     for (;;) {
       if (slice_i >= slices.size()) return false;
-      const auto& [start, end] = slices[slice_i];
       if (!positioned) {
         positioned = true;
-        const std::string* from = &start;
+        const std::string* from = &slices[slice_i].first;
         if (partition_resume && resume_bound > *from) from = &resume_bound;
         // After the header and range tombstones the iterator already sits at
         // the partition's first row: only a real lower bound needs a seek.
@@ -1142,29 +1291,46 @@ struct RowReader::Impl {
           target.push_back(kRowKind);
           target.append(*from);
           if (it->Valid() && it->key().compare(target) < 0) it->Seek(target);
+          at_first_row = false;
         }
       }
       if (!it->Valid()) return CheckIter() && false;
       rocksdb::Slice k = it->key();
-      if (!StartsWith(k, prefix)) {
-        left_partition = true;
-        return false;
+      if (!at_first_row) {
+        // Without clustering columns a partition has one row: the key after
+        // it belongs to the next partition.
+        if ((past_row && !has_clustering) || !StartsWith(k, prefix)) {
+          left_partition = true;
+          if (!chain_partitions) return false;
+          // Nothing happens at this partition's end: start the next one here
+          // rather than through the state machine (one row per partition is
+          // the common shape of analytics tables).
+          StartPartition();
+          if (state != State::kRows) return false;
+          // A partition that starts with a row needs no second look at its key.
+          if (!at_first_row || !slices[0].first.empty()) continue;
+          positioned = true;
+        } else if (k[prefix_len] != kRowKind) {
+          return false;
+        }
       }
-      if (k[prefix.size()] != kRowKind) return false;
-      std::string_view suffix(k.data() + prefix.size() + 1, k.size() - prefix.size() - 1);
-      if (suffix >= std::string_view(end)) {
+      at_first_row = false;
+      std::string_view suffix(k.data() + prefix_len + 1, k.size() - prefix_len - 1);
+      if (suffix >= std::string_view(slices[slice_i].second)) {
         ++slice_i;
         positioned = false;
         continue;
       }
       bool ok = RowAt(suffix, out);
       if (!status.ok()) return false;
+      past_row = true;
+      if (ok) return StepLater();
       it->Next();
-      if (ok) return true;
     }
   }
 
-  bool NextRowReverse(RowRead* out) {
+  template <typename Out>
+  bool NextRowReverse(Out* out) {
     for (;;) {
       if (slice_i >= slices.size()) return false;
       const auto& [start, end] = slices[slices.size() - 1 - slice_i];
@@ -1189,12 +1355,21 @@ struct RowReader::Impl {
       }
       bool ok = RowAt(suffix, out);
       if (!status.ok()) return false;
+      if (ok) return StepLater();
       it->Prev();
-      if (ok) return true;
     }
   }
 
-  bool Next(RowRead* out) {
+  template <typename Out>
+  bool Next(Out* out) {
+    if (step_pending) {
+      step_pending = false;
+      if (spec.reverse) {
+        it->Prev();
+      } else {
+        it->Next();
+      }
+    }
     for (;;) {
       switch (state) {
         case State::kStart:
@@ -1220,10 +1395,10 @@ struct RowReader::Impl {
           bool emit = !emitted && statics_live && has_clustering;
           if (emit) {
             FillPartition(out);
-            out->clustering.clear();
+            Clustering(out)->clear();
             out->static_only = true;
             if (out->regular.size() != decoder.width()) out->regular.resize(decoder.width());
-            for (auto& r : out->regular) r.reset();
+            for (auto& r : out->regular) r = {};
           }
           // Forward iteration that ran off the partition is already at the next one.
           if (!spec.reverse && !spec.partition_key &&
@@ -1268,7 +1443,14 @@ struct RowReader::Impl {
   bool partition_resume = false;
   size_t slice_i = 0;
   bool positioned = false;
-  bool left_partition = false;  // forward iteration is already past this partition
+  bool left_partition = false;    // forward iteration is already past this partition
+  bool step_pending = false;      // the iterator still sits on the last returned row
+  std::vector<Bytes> clustering;  // RowView::clustering of the current row
+  bool at_first_row = false;      // the iterator sits on the partition's first key, a row
+  bool chain_partitions = false;  // forward, no statics, no resume: see NextRowForward
+  bool one_row_chain = false;     // chain_partitions without clustering or slices
+  bool past_row = false;          // the iterator moved past a row key of this partition
+  size_t prefix_len = 0;          // length of the current partition's key prefix
   Fragment frag;
   internal::FragmentReader reader;
 };
@@ -1276,6 +1458,9 @@ struct RowReader::Impl {
 RowReader::RowReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 RowReader::~RowReader() = default;
 bool RowReader::Next(RowRead* out) {
+  return impl_->Next(out);
+}
+bool RowReader::NextView(RowView* out) {
   return impl_->Next(out);
 }
 const Status& RowReader::status() const {

@@ -39,6 +39,10 @@ enum class TokenKind : uint8_t {
   kLe,          // <=
   kGt,          // >
   kGe,          // >=
+  kSlash,       // /  (SQL only; `//` starts a comment)
+  kPercent,     // %  (SQL only)
+  kConcat,      // || (SQL only)
+  kLtGt,        // <> (SQL only; CQL spells it !=)
   kEof,         // end of input
 };
 

@@ -32,25 +32,38 @@ struct NodeInfo {
 class PreparedCache;
 class Executor;
 
-// Runs CQL requests against the catalog and store. Thread-safe: the server
-// calls it concurrently from its worker pool.
-class QueryProcessor {
+// What the server hands requests to (CQL alone, or CQL and analytic SQL).
+// Implementations are thread-safe: the server calls them from its worker pool.
+class RequestHandler {
+ public:
+  virtual ~RequestHandler() = default;
+  // QUERY: parses and runs one statement.
+  virtual cql::ResultMessage Query(ClientState& state, std::string_view query,
+                                   const cql::QueryParameters& params) = 0;
+  // PREPARE: parses once, returns id and metadata.
+  virtual cql::ResultMessage Prepare(ClientState& state, std::string_view query) = 0;
+  // EXECUTE: runs a prepared statement; Unprepared error for unknown ids.
+  virtual cql::ResultMessage Execute(ClientState& state, std::string_view id,
+                                     const cql::QueryParameters& params) = 0;
+  // BATCH: applies a group of modifications.
+  virtual cql::ResultMessage Batch(ClientState& state, const cql::BatchRequest& batch) = 0;
+  // Called after every schema change, for EVENT pushes.
+  virtual void OnSchemaChange(std::function<void(const cql::SchemaChange&)> listener) = 0;
+};
+
+// Runs CQL requests against the catalog and store.
+class QueryProcessor final : public RequestHandler {
  public:
   QueryProcessor(storage::Store* store, storage::Catalog* catalog, NodeInfo node);
-  ~QueryProcessor();
+  ~QueryProcessor() override;
 
-  // QUERY: parses and runs one statement.
   cql::ResultMessage Query(ClientState& state, std::string_view query,
-                           const cql::QueryParameters& params);
-  // PREPARE: parses once, returns id and metadata.
-  cql::ResultMessage Prepare(ClientState& state, std::string_view query);
-  // EXECUTE: runs a prepared statement; Unprepared error for unknown ids.
+                           const cql::QueryParameters& params) override;
+  cql::ResultMessage Prepare(ClientState& state, std::string_view query) override;
   cql::ResultMessage Execute(ClientState& state, std::string_view id,
-                             const cql::QueryParameters& params);
-  // BATCH: applies a group of modifications.
-  cql::ResultMessage Batch(ClientState& state, const cql::BatchRequest& batch);
-  // Called after every schema change, for EVENT pushes.
-  void OnSchemaChange(std::function<void(const cql::SchemaChange&)> listener);
+                             const cql::QueryParameters& params) override;
+  cql::ResultMessage Batch(ClientState& state, const cql::BatchRequest& batch) override;
+  void OnSchemaChange(std::function<void(const cql::SchemaChange&)> listener) override;
 
  private:
   // Drops prepared statements after a schema change.

@@ -23,7 +23,7 @@ class ServerImpl;
 // the query processor on a worker pool.
 class Server {
  public:
-  Server(ServerOptions options, query::QueryProcessor* processor);
+  Server(ServerOptions options, query::RequestHandler* processor);
   ~Server();
 
   // Binds the listening socket; returns an error text or "".

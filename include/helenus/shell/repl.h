@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "helenus/client/result.h"
 #include "helenus/client/statement.h"
 
 namespace helenus::client {
@@ -45,6 +46,9 @@ class Shell {
   static bool IsComplete(std::string_view buffer);
 
  private:
+  // Runs stmt; on a terminal, draws a progress bar from system_views.queries
+  // while a long analytic statement runs.
+  client::Result ExecuteWithProgress(const client::Statement& stmt, const std::string& text);
   bool RunShellCommand(const std::string& statement, const std::string& source, int line,
                        bool* handled);
   void PrintRows(const client::Result& result);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -131,6 +132,20 @@ struct RowRead {
   std::vector<std::optional<CellRead>> statics;  // indexed by column id, same for the partition
 };
 
+// One live row as views into the reader's buffers, valid until the reader's
+// next call: RowReader::NextView fills it without copying any cell.
+struct RowView {
+  std::string_view partition_key;
+  int64_t token = 0;
+  const std::vector<Bytes>* clustering = nullptr;  // empty for static_only rows
+  bool static_only = false;
+  bool new_partition = false;
+  // Values of the materialized regular columns by column id; data() == nullptr when absent.
+  std::vector<std::string_view> regular;
+  // The partition's static cells by column id, as RowRead::statics.
+  const std::vector<std::optional<CellRead>>* statics = nullptr;
+};
+
 // Iterates live rows in token, partition key, clustering order.
 class RowReader {
  public:
@@ -142,6 +157,8 @@ class RowReader {
 
   // Fills *out with the next row (reusing its buffers); false at the end or on error.
   bool Next(RowRead* out);
+  // Like Next, but *out views the row (no copies) until the next call.
+  bool NextView(RowView* out);
   // Ok unless iteration failed.
   const Status& status() const;
 
