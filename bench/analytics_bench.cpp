@@ -25,9 +25,15 @@ using namespace helenus::exec;
 namespace {
 
 // Same formulas as analytics_pandas.py.
-int64_t ItemOf(int64_t i, int64_t items) { return (i * 2654435761LL) % items; }
-double AmountOf(int64_t i) { return static_cast<double>((i * 40503LL) % 100000) / 100.0; }
-std::string CategoryOf(int64_t item) { return "cat_" + std::to_string(item % 100); }
+int64_t ItemOf(int64_t i, int64_t items) {
+  return (i * 2654435761LL) % items;
+}
+double AmountOf(int64_t i) {
+  return static_cast<double>((i * 40503LL) % 100000) / 100.0;
+}
+std::string CategoryOf(int64_t item) {
+  return "cat_" + std::to_string(item % 100);
+}
 
 Schema FactSchema() {
   return Schema{{Field{"id", DataType::Of(TypeKind::kBigint), "f"},

@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "expr_internal.h"
 #include "helenus/common/error.h"
 #include "helenus/cql/value_codec.h"
-#include "expr_internal.h"
 
 namespace helenus::exec {
 namespace {

@@ -6,10 +6,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <future>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <sstream>
 
@@ -199,8 +199,7 @@ bool Shell::RunStatement(const std::string& statement, const std::string& source
   }
 }
 
-client::Result Shell::ExecuteWithProgress(const client::Statement& stmt,
-                                          const std::string& text) {
+client::Result Shell::ExecuteWithProgress(const client::Statement& stmt, const std::string& text) {
   auto pending = session_->ExecuteAsync(stmt);
   if (!isatty(STDERR_FILENO)) return pending.get();
   // A statement that runs long on the analytics engine shows up in
@@ -210,8 +209,8 @@ client::Result Shell::ExecuteWithProgress(const client::Statement& stmt,
   while (pending.wait_for(std::chrono::milliseconds(250)) != std::future_status::ready) {
     if (std::chrono::steady_clock::now() - start < std::chrono::seconds(1)) continue;
     try {
-      auto jobs = session_->Execute(client::Statement(
-          "SELECT statement, rows_scanned FROM system_views.queries"));
+      auto jobs = session_->Execute(
+          client::Statement("SELECT statement, rows_scanned FROM system_views.queries"));
       for (size_t i = 0; i < jobs.page_size(); ++i) {
         auto row = jobs.row(i);
         if (row.GetString(0) != text) continue;

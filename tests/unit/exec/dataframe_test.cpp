@@ -214,8 +214,10 @@ TEST(DataFrameStoreTest, WriteThenReadTable) {
   ASSERT_TRUE(catalog->PutTable(t).ok());
 
   Engine engine(store.get(), catalog.get());
-  auto written =
-      People(engine).filter(Col("salary") > Lit(150.0)).select(std::vector<std::string>{"name", "salary"}).write("ks.rich");
+  auto written = People(engine)
+                     .filter(Col("salary") > Lit(150.0))
+                     .select(std::vector<std::string>{"name", "salary"})
+                     .write("ks.rich");
   EXPECT_EQ(written, 3u);
   auto back = engine.Table("rich", "ks");
   EXPECT_EQ(SortedLines(back), (std::vector<std::string>{"bob|200.0", "cid|300.0", "dan|500.0"}));
