@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 
+#include "helenus/common/cartesian.h"
 #include "helenus/common/error.h"
 #include "helenus/common/murmur3.h"
 #include "helenus/cql/value_codec.h"
@@ -76,23 +77,6 @@ std::optional<std::vector<Bytes>> BestEq(const std::vector<const ScanPredicate*>
     if (!best || values.size() < best->size()) best = values;
   }
   return best;
-}
-
-// Every combination of one value per column.
-std::vector<std::vector<Bytes>> Cartesian(const std::vector<std::vector<Bytes>>& choices) {
-  std::vector<std::vector<Bytes>> out{{}};
-  for (const auto& options : choices) {
-    std::vector<std::vector<Bytes>> next;
-    next.reserve(out.size() * options.size());
-    for (const auto& prefix : out) {
-      for (const auto& v : options) {
-        next.push_back(prefix);
-        next.back().push_back(v);
-      }
-    }
-    out = std::move(next);
-  }
-  return out;
 }
 
 // One bound of a clustering range on a single column, in value order.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "helenus/common/cartesian.h"
 #include "helenus/common/error.h"
 #include "helenus/common/murmur3.h"
 #include "helenus/cql/value_codec.h"
@@ -35,22 +36,6 @@ struct ColumnRelations {
   const ColumnSchema* column;
   std::vector<const ast::Relation*> relations;
 };
-
-std::vector<std::vector<Bytes>> Cartesian(const std::vector<std::vector<Bytes>>& choices) {
-  std::vector<std::vector<Bytes>> out{{}};
-  for (const auto& options : choices) {
-    std::vector<std::vector<Bytes>> next;
-    next.reserve(out.size() * options.size());
-    for (const auto& prefix : out) {
-      for (const auto& v : options) {
-        next.push_back(prefix);
-        next.back().push_back(v);
-      }
-    }
-    out = std::move(next);
-  }
-  return out;
-}
 
 // Binds the right side of a multi-column relation: a tuple literal of terms
 // or one marker holding a tuple.
