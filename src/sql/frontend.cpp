@@ -9,6 +9,8 @@
 #include "helenus/sql/analyzer.h"
 #include "helenus/sql/parser.h"
 #include "helenus/storage/catalog.h"
+#include "ml_statements.h"
+#include "names.h"
 #include "result_cache.h"
 
 namespace helenus::sql {
@@ -24,15 +26,6 @@ namespace {
 
 constexpr std::string_view kHint =
     " (analytic SQL runs on the analytics engine when the query ends with ALLOW FILTERING)";
-
-std::string KeyspaceFor(const query::ClientState& state, std::string_view ks) {
-  if (!ks.empty()) return std::string(ks);
-  if (state.keyspace.empty()) {
-    ThrowInvalid(
-        "No keyspace has been specified. USE a keyspace, or explicitly specify keyspace.tablename");
-  }
-  return state.keyspace;
-}
 
 cql::RowsResult ToRows(const exec::Schema& schema, const std::vector<exec::Batch>& batches,
                        const std::string& keyspace) {
@@ -86,10 +79,20 @@ cql::RowsResult SingleColumn(std::string_view name, const DataType& type,
   return out;
 }
 
+// True for the statements MlStatements runs.
+bool IsModelStatement(const Statement& s) {
+  return std::holds_alternative<CreateModel>(s) || std::holds_alternative<EvaluateModel>(s) ||
+         std::holds_alternative<PredictModel>(s) || std::holds_alternative<RecommendModel>(s) ||
+         std::holds_alternative<DescribeModel>(s) || std::holds_alternative<DropModel>(s);
+}
+
 }  // namespace
 
 Frontend::Frontend(query::QueryProcessor* cql, exec::Engine* engine)
-    : cql_(cql), engine_(engine), results_(std::make_unique<ResultCache>()) {}
+    : cql_(cql),
+      engine_(engine),
+      results_(std::make_unique<ResultCache>()),
+      ml_(std::make_unique<MlStatements>(cql, engine)) {}
 
 Frontend::~Frontend() = default;
 
@@ -200,6 +203,12 @@ cql::ResultMessage Frontend::Batch(query::ClientState& state, const cql::BatchRe
 
 cql::ResultMessage Frontend::Run(query::ClientState& state, const Analytic& a,
                                  const cql::QueryParameters& params) {
+  if (IsModelStatement(a.stmt)) {
+    std::optional<exec::Rows> rows = ml_->Run(state, a.stmt, a.text);
+    if (!rows) return cql::VoidResult{};
+    return results_->FirstPage(ToRows(rows->schema, rows->batches, state.keyspace),
+                               params.page_size);
+  }
   auto resolve = [&](std::string_view ks, std::string_view table, std::string_view alias) {
     return exec::PlanScan(engine_->Source(KeyspaceFor(state, ks), table), std::string(alias));
   };
@@ -275,7 +284,7 @@ cql::ResultMessage Frontend::Run(query::ClientState& state, const Analytic& a,
           uint64_t n = insert(KeyspaceFor(state, s.table.keyspace), s.table.name, s.columns, plan);
           return SingleColumn("rows_written", DataType::Of(TypeKind::kBigint),
                               {cql::EncodeBigint(static_cast<int64_t>(n))});
-        } else {
+        } else if constexpr (std::is_same_v<S, CreateTableAs>) {
           // The table is created exactly as the CQL statement before AS
           // would create it (same checks, same events), then filled.
           auto plan = PlanQuery(s.query, resolve);
@@ -287,6 +296,8 @@ cql::ResultMessage Frontend::Run(query::ClientState& state, const Analytic& a,
           for (const auto& c : s.table.columns) declared.push_back(c.name);
           insert(KeyspaceFor(state, s.table.table.keyspace), s.table.table.name, declared, plan);
           return created;
+        } else {
+          throw std::logic_error("ML statements are run by MlStatements");
         }
       },
       a.stmt);

@@ -17,12 +17,12 @@ namespace {
 // ...) usable unquoted, while `FROM t left JOIN u` can never read `left` as an
 // alias.
 constexpr std::string_view kReserved[] = {
-    "all",    "allow", "and",    "anti",     "as",    "asc",      "between", "by",        "case",
-    "cast",   "cross", "desc",   "distinct", "else",  "end",      "except",  "false",     "from",
-    "full",   "group", "having", "ilike",    "in",    "infinity", "inner",   "intersect", "is",
-    "join",   "left",  "like",   "limit",    "nan",   "natural",  "not",     "null",      "nulls",
-    "offset", "on",    "or",     "order",    "outer", "right",    "select",  "semi",      "then",
-    "true",   "union", "using",  "when",     "where", "with",
+    "all",   "allow",  "and",    "anti",     "as",    "asc",      "between", "by",        "case",
+    "cast",  "cross",  "desc",   "distinct", "else",  "end",      "except",  "false",     "from",
+    "full",  "group",  "having", "ilike",    "in",    "infinity", "inner",   "intersect", "into",
+    "is",    "join",   "left",   "like",     "limit", "nan",      "natural", "not",       "null",
+    "nulls", "offset", "on",     "or",       "order", "outer",    "right",   "select",    "semi",
+    "then",  "true",   "union",  "using",    "when",  "where",    "with",
 };
 
 std::string Shown(const Token& t) {
@@ -127,6 +127,7 @@ Statement Parser::ParseTop() {
 
 Statement Parser::StatementRule() {
   if (AtQuery()) return Select{QueryRule()};
+  if (AtModelStatement()) return ModelStatementRule();
   if (AtKeyword("insert")) return InsertSelectRule();
   if (AtKeyword("create")) return CreateTableAsRule();
   if (AcceptKeyword("explain")) {

@@ -52,6 +52,13 @@ class Parser {
   Statement StatementRule();
   InsertSelect InsertSelectRule();
   CreateTableAs CreateTableAsRule();
+  // --- ML statements (parser_ml.cpp) ---
+  // True at CREATE MODEL, EVALUATE, PREDICT, RECOMMEND, DESCRIBE MODEL or DROP MODEL.
+  bool AtModelStatement() const;
+  Statement ModelStatementRule();
+  CreateModel CreateModelRule();
+  cql::ast::QualifiedName QualifiedNameRule();
+  ml::ParamValue OptionValue();
 
   // --- queries (parser_query.cpp) ---
   // True when the tokens from `ahead` start a query: SELECT, or '('s then SELECT.

@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace helenus {
 
@@ -11,5 +12,8 @@ std::string AsciiUpper(std::string_view s);
 std::string AsciiLower(std::string_view s);
 // Lower-case hexadecimal digits of bytes, two per byte, no prefix.
 std::string HexEncode(std::string_view bytes);
+
+// The pieces of s between separators, each without surrounding whitespace.
+std::vector<std::string> SplitTrimmed(std::string_view s, char sep);
 
 }  // namespace helenus

@@ -14,6 +14,7 @@
 
 #include "helenus/cql/ast.h"
 #include "helenus/exec/expr.h"
+#include "helenus/ml/params.h"
 
 namespace helenus::sql {
 
@@ -129,7 +130,60 @@ struct Explain {
   Query query;
 };
 
-// Any analytic SQL statement.
-using Statement = std::variant<Select, InsertSelect, CreateTableAs, Explain>;
+// One `name = value` of CREATE MODEL's WITH clause.
+struct ModelOption {
+  std::string name;
+  ml::ParamValue value;
+};
+
+// `CREATE [OR REPLACE] MODEL [IF NOT EXISTS] [ks.]name USING estimator
+// [WITH opt = v AND ...] AS <query>`.
+struct CreateModel {
+  cql::ast::QualifiedName model;
+  bool or_replace = false;
+  bool if_not_exists = false;
+  std::string estimator;
+  std::vector<ModelOption> options;
+  Query query;
+  std::string query_text;  // the query as written, kept with the model
+};
+
+// `EVALUATE MODEL [ks.]name [ON <query>]`.
+struct EvaluateModel {
+  cql::ast::QualifiedName model;
+  std::optional<Query> on;  // absent: the rows held out at training
+};
+
+// `PREDICT [ks.]name ON <query> [INTO [ks.]table]`.
+struct PredictModel {
+  cql::ast::QualifiedName model;
+  Query on;
+  std::optional<cql::ast::QualifiedName> into;
+};
+
+// `RECOMMEND [ks.]name FOR USERS|ITEMS [LIMIT n] [INTO [ks.]table]`.
+struct RecommendModel {
+  cql::ast::QualifiedName model;
+  bool for_users = true;
+  int64_t limit = 10;
+  std::optional<cql::ast::QualifiedName> into;
+};
+
+// `DESCRIBE MODEL [ks.]name [ARTIFACT name]`.
+struct DescribeModel {
+  cql::ast::QualifiedName model;
+  std::string artifact;  // "" = the model's summary
+};
+
+// `DROP MODEL [IF EXISTS] [ks.]name`.
+struct DropModel {
+  cql::ast::QualifiedName model;
+  bool if_exists = false;
+};
+
+// Any analytic SQL or ML statement.
+using Statement =
+    std::variant<Select, InsertSelect, CreateTableAs, Explain, CreateModel, EvaluateModel,
+                 PredictModel, RecommendModel, DescribeModel, DropModel>;
 
 }  // namespace helenus::sql

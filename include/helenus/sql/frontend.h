@@ -3,7 +3,8 @@
 // The server's request handler: CQL first, with Cassandra's exact meaning;
 // statements CQL rejects that are analytic SQL (a SELECT ending in ALLOW
 // FILTERING, INSERT INTO ... SELECT, CREATE TABLE ... AS SELECT, EXPLAIN)
-// run on the analytics engine and answer with ordinary CQL rows.
+// and the ML statements (CREATE MODEL, EVALUATE, PREDICT, ...) run on the
+// analytics engine and answer with ordinary CQL rows.
 
 #include <map>
 #include <memory>
@@ -17,6 +18,7 @@
 namespace helenus::sql {
 
 class ResultCache;
+class MlStatements;
 
 // CQL plus analytic SQL behind one RequestHandler.
 class Frontend final : public query::RequestHandler {
@@ -42,6 +44,7 @@ class Frontend final : public query::RequestHandler {
   query::QueryProcessor* cql_;
   exec::Engine* engine_;
   std::unique_ptr<ResultCache> results_;
+  std::unique_ptr<MlStatements> ml_;
   std::mutex prepared_mu_;
   std::map<std::string, std::shared_ptr<const Analytic>> prepared_;  // id -> statement
 };
