@@ -102,7 +102,8 @@ std::vector<double> LloydPass::Sums(const Context& ctx, const CenterSet& set) {
   }
 
   auto add_rows = [&](size_t chunk_begin, size_t chunk_end, double* acc) {
-    uint32_t pending[kBlock], best[kBlock];
+    size_t pending[kBlock];
+    uint32_t best[kBlock];
     double xx[kBlock], dist[kBlock], second[kBlock];
     uint8_t ties[kBlock];
     std::vector<double> gathered(kBlock * dim), scratch(set.scratch_size());
@@ -112,7 +113,7 @@ std::vector<double> LloydPass::Sums(const Context& ctx, const CenterSet& set) {
       size_t np = 0;
       for (size_t r = b; r < e; ++r) {
         if (first) {
-          pending[np++] = static_cast<uint32_t>(r);
+          pending[np++] = r;
           continue;
         }
         const uint32_t a = assign_[r];
@@ -127,7 +128,7 @@ std::vector<double> LloydPass::Sums(const Context& ctx, const CenterSet& set) {
         u = std::sqrt(FastSquaredDistance(x_.Row(r), set.Center(a), dim)) * (1 + slack);
         upper_[r] = u;
         if (u < limit) continue;
-        pending[np++] = static_cast<uint32_t>(r);
+        pending[np++] = r;
       }
       if (np > 0) {
         const double* rows = x_.Row(b);
@@ -140,7 +141,7 @@ std::vector<double> LloydPass::Sums(const Context& ctx, const CenterSet& set) {
         for (size_t i = 0; i < np; ++i) xx[i] = norms_[pending[i]] * norms_[pending[i]];
         set.NearestDense(rows, np, xx, best, dist, second, ties);
         for (size_t i = 0; i < np; ++i) {
-          const uint32_t r = pending[i];
+          const size_t r = pending[i];
           const uint32_t old = assign_[r];
           if (ties[i]) {
             double d;

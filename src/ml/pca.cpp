@@ -176,7 +176,9 @@ class PcaModel final : public Model {
 // Sample covariance of x around mean, computed in passes over blocks of its
 // rows (so SumRows' partial sums stay small), each with dense products of
 // centred row blocks.
-Eigen::MatrixXd Covariance(const Context& ctx, const Vectors& x, const std::vector<double>& mean) {
+// rows_total counts the rows of every rank.
+Eigen::MatrixXd Covariance(const Context& ctx, const Vectors& x, const std::vector<double>& mean,
+                           double rows_total) {
   const size_t n = x.rows, d = x.dim;
   const Eigen::Index di = static_cast<Eigen::Index>(d);
   Eigen::MatrixXd cov(di, di);
@@ -208,7 +210,7 @@ Eigen::MatrixXd Covariance(const Context& ctx, const Vectors& x, const std::vect
           }
         });
     cov.middleCols(static_cast<Eigen::Index>(a), w) =
-        Eigen::Map<const Eigen::MatrixXd>(part.data(), di, w) / static_cast<double>(n - 1);
+        Eigen::Map<const Eigen::MatrixXd>(part.data(), di, w) / (rows_total - 1);
   }
   // Symmetric up to rounding; make it exactly so for the solver.
   return (cov + cov.transpose()) / 2;
@@ -230,11 +232,12 @@ class Pca final : public Estimator {
   std::unique_ptr<Model> Fit(const Frame& input, const Context& ctx) const override {
     const Vectors& x = input.VectorsOf(s_.input_col);
     const size_t n = x.rows, d = x.dim;
-    if (n < 2) ThrowInvalid("pca needs at least 2 rows, got {}", n);
     if (d > kMaxDim) ThrowInvalid("pca supports at most {} features, got {}", kMaxDim, d);
     if (s_.k > d) ThrowInvalid("pca k = {} exceeds the number of features, {}", s_.k, d);
-    std::vector<double> mean = SumRows(ctx, n, d + 1, [&](size_t begin, size_t end, double* acc) {
+    // Sums, then NULL rows, then rows (over every rank).
+    std::vector<double> mean = SumRows(ctx, n, d + 2, [&](size_t begin, size_t end, double* acc) {
       for (size_t r = begin; r < end; ++r) {
+        acc[d + 1] += 1;
         if (x.IsNull(r)) {
           acc[d] += 1;
           continue;
@@ -242,14 +245,16 @@ class Pca final : public Estimator {
         x.ForEach(r, [&](uint32_t j, double v) { acc[j] += v; });
       }
     });
+    const double rows_total = mean[d + 1];
+    if (rows_total < 2) ThrowInvalid("pca needs at least 2 rows, got {}", rows_total);
     if (mean[d] > 0) ThrowInvalid("Features column {} has NULL vectors", s_.input_col);
-    mean.pop_back();
+    mean.resize(d);
     for (double& m : mean) {
       if (!std::isfinite(m)) ThrowInvalid("Features column {} has NaN or infinity", s_.input_col);
-      m /= static_cast<double>(n);
+      m /= rows_total;
     }
     ctx.Step(1, 3);
-    const Eigen::MatrixXd cov = Covariance(ctx, x, mean);
+    const Eigen::MatrixXd cov = Covariance(ctx, x, mean, rows_total);
     if (!cov.allFinite()) ThrowInvalid("Features column {} has NaN or infinity", s_.input_col);
     ctx.Step(2, 3);
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(cov);
@@ -258,7 +263,7 @@ class Pca final : public Estimator {
     PcaState s = s_;
     s.dim = d;
     s.mean = std::move(mean);
-    s.num_rows = static_cast<int64_t>(n);
+    s.num_rows = static_cast<int64_t>(rows_total);
     s.feature_names = input.AttrsOf(s_.input_col).feature_names;
     const Eigen::VectorXd& values = eig.eigenvalues();  // ascending
     s.total_variance = 0;

@@ -83,7 +83,8 @@ cql::RowsResult SingleColumn(std::string_view name, const DataType& type,
 bool IsModelStatement(const Statement& s) {
   return std::holds_alternative<CreateModel>(s) || std::holds_alternative<EvaluateModel>(s) ||
          std::holds_alternative<PredictModel>(s) || std::holds_alternative<RecommendModel>(s) ||
-         std::holds_alternative<DescribeModel>(s) || std::holds_alternative<DropModel>(s);
+         std::holds_alternative<DescribeModel>(s) || std::holds_alternative<DropModel>(s) ||
+         std::holds_alternative<ExportModel>(s) || std::holds_alternative<ImportModel>(s);
 }
 
 }  // namespace

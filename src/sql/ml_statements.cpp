@@ -2,8 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include "helenus/common/error.h"
@@ -203,6 +207,8 @@ std::optional<exec::Rows> MlStatements::Run(query::ClientState& state, const Sta
   if (const auto* s = std::get_if<PredictModel>(&stmt)) return Predict(state, *s, text);
   if (const auto* s = std::get_if<RecommendModel>(&stmt)) return Recommend(state, *s, text);
   if (const auto* s = std::get_if<DescribeModel>(&stmt)) return Describe(state, *s);
+  if (const auto* s = std::get_if<ExportModel>(&stmt)) return Export(state, *s);
+  if (const auto* s = std::get_if<ImportModel>(&stmt)) return Import(state, *s);
   const auto& drop = std::get<DropModel>(stmt);
   const std::string ks = KeyspaceFor(state, drop.model.keyspace);
   if (!store_.Drop(ks, drop.model.name) && !drop.if_exists) {
@@ -396,6 +402,38 @@ exec::Rows MlStatements::Describe(query::ClientState& state, const DescribeModel
   for (auto& kv : model.Describe()) props.push_back(std::move(kv));
   for (const auto& [k, v] : r.metrics) props.emplace_back("metric " + k, fmt::format("{}", v));
   return PropertyRows(props);
+}
+
+exec::Rows MlStatements::Export(query::ClientState& state, const ExportModel& s) {
+  const std::string ks = KeyspaceFor(state, s.model.keyspace);
+  const std::vector<uint8_t> bytes = EncodeModelFile(Require(ks, s.model.name));
+  std::ofstream out(s.path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  if (!out) ThrowInvalid("Cannot write model file {}: {}", s.path, std::strerror(errno));
+  return PropertyRows({{"model", ks + "." + s.model.name},
+                       {"file", s.path},
+                       {"bytes", std::to_string(bytes.size())}});
+}
+
+exec::Rows MlStatements::Import(query::ClientState& state, const ImportModel& s) {
+  const std::string ks = KeyspaceFor(state, s.model.keyspace);
+  std::ifstream in(s.path, std::ios::binary);
+  if (!in) ThrowInvalid("Cannot read model file {}: {}", s.path, std::strerror(errno));
+  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                                   std::istreambuf_iterator<char>());
+  ModelRecord r = DecodeModelFile(bytes);
+  // Loading checks the model itself before anything is stored.
+  ml::StatementModel::Load(r.model);
+  std::optional<ModelRecord> existing = store_.Get(ks, s.model.name);
+  r.keyspace = ks;
+  r.name = s.model.name;
+  r.version = existing ? existing->version + 1 : 1;
+  store_.Put(r);
+  return PropertyRows({{"model", ks + "." + s.model.name},
+                       {"estimator", r.estimator},
+                       {"version", std::to_string(r.version)}});
 }
 
 }  // namespace helenus::sql

@@ -1,7 +1,7 @@
 #pragma once
 
 // Runs the ML statements (CREATE MODEL, EVALUATE, PREDICT, RECOMMEND,
-// DESCRIBE MODEL, DROP MODEL) on the analytics engine; models are kept in
+// DESCRIBE MODEL, DROP MODEL, EXPORT/IMPORT MODEL) on the analytics engine; models are kept in
 // system_ml.models (model_store.h). Grammar: docs/ml-statements.md.
 
 #include <optional>
@@ -31,6 +31,8 @@ class MlStatements {
   exec::Rows Predict(query::ClientState& state, const PredictModel& s, const std::string& text);
   exec::Rows Recommend(query::ClientState& state, const RecommendModel& s, const std::string& text);
   exec::Rows Describe(query::ClientState& state, const DescribeModel& s);
+  exec::Rows Export(query::ClientState& state, const ExportModel& s);
+  exec::Rows Import(query::ClientState& state, const ImportModel& s);
   // The stored model ks.name; Invalid when there is none.
   ModelRecord Require(const std::string& ks, const std::string& name);
 

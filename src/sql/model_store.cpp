@@ -1,9 +1,11 @@
 #include "model_store.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "helenus/common/error.h"
 #include "helenus/cql/value_codec.h"
+#include "helenus/ml/serialize.h"
 #include "helenus/storage/catalog.h"
 #include "helenus/storage/store.h"
 
@@ -45,6 +47,76 @@ Value Text(std::string_view s) {
 }
 
 }  // namespace
+
+namespace {
+constexpr char kFileMagic[8] = {'H', 'L', 'N', 'S', 'M', 'R', 'E', 'C'};
+constexpr uint32_t kFileVersion = 1;
+}  // namespace
+
+std::vector<uint8_t> EncodeModelFile(const ModelRecord& m) {
+  ml::Writer w;
+  for (char c : kFileMagic) w.U8(static_cast<uint8_t>(c));
+  w.U32(kFileVersion);
+  w.I64(m.version);
+  w.Str(m.estimator);
+  w.Str(m.task);
+  w.I64(m.created_at_ms);
+  w.I64(m.training_rows);
+  w.I64(m.test_rows);
+  w.I64(m.training_ms);
+  w.Str(m.label);
+  w.Strs(m.features);
+  std::vector<std::string> options, metric_names;
+  std::vector<double> metric_values;
+  for (const auto& [k, v] : m.options) {
+    options.push_back(k);
+    options.push_back(v);
+  }
+  for (const auto& [k, v] : m.metrics) {
+    metric_names.push_back(k);
+    metric_values.push_back(v);
+  }
+  w.Strs(options);
+  w.Str(m.query);
+  w.Strs(metric_names);
+  w.F64s(metric_values);
+  w.Bytes(m.model);
+  return w.Take();
+}
+
+ModelRecord DecodeModelFile(std::span<const uint8_t> bytes) {
+  if (bytes.size() < sizeof(kFileMagic) ||
+      !std::equal(std::begin(kFileMagic), std::end(kFileMagic), bytes.begin())) {
+    ThrowInvalid("Not a Helenus model file (bad magic)");
+  }
+  ml::Reader r(bytes.subspan(sizeof(kFileMagic)));
+  const uint32_t version = r.U32();
+  if (version != kFileVersion) {
+    ThrowInvalid("Model file version {} is not supported (this build reads {})", version,
+                 kFileVersion);
+  }
+  ModelRecord m;
+  m.version = static_cast<int32_t>(r.I64());
+  m.estimator = r.Str();
+  m.task = r.Str();
+  m.created_at_ms = r.I64();
+  m.training_rows = r.I64();
+  m.test_rows = r.I64();
+  m.training_ms = r.I64();
+  m.label = r.Str();
+  m.features = r.Strs();
+  const std::vector<std::string> options = r.Strs();
+  if (options.size() % 2 != 0) ThrowInvalid("Corrupt model file: odd option list");
+  for (size_t i = 0; i < options.size(); i += 2) m.options.emplace_back(options[i], options[i + 1]);
+  m.query = r.Str();
+  const std::vector<std::string> names = r.Strs();
+  const std::vector<double> values = r.F64s();
+  if (names.size() != values.size()) ThrowInvalid("Corrupt model file: metric lists differ");
+  for (size_t i = 0; i < names.size(); ++i) m.metrics.emplace_back(names[i], values[i]);
+  m.model = r.Bytes();
+  if (!r.done()) ThrowInvalid("Corrupt model file: trailing bytes");
+  return m;
+}
 
 bool ModelStore::Exists() const {
   return engine_->catalog()->Snapshot()->FindTable(kKeyspace, kTable) != nullptr;

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,6 +45,13 @@ struct ModelRecord {
   std::vector<std::pair<std::string, double>> metrics;
   std::vector<uint8_t> model;  // ml::SaveModel-style bytes of the statement model
 };
+
+// A model as a self-contained file (EXPORT/IMPORT MODEL): magic "HLNSMREC",
+// a format version, then every field of the record but its keyspace and name.
+std::vector<uint8_t> EncodeModelFile(const ModelRecord& record);
+// The record of a model file (keyspace and name left empty); Invalid for
+// foreign, newer or corrupt bytes.
+ModelRecord DecodeModelFile(std::span<const uint8_t> bytes);
 
 // Reads and writes system_ml.models.
 class ModelStore {

@@ -1,5 +1,5 @@
 // ML statements: CREATE MODEL, EVALUATE, PREDICT, RECOMMEND, DESCRIBE MODEL,
-// DROP MODEL. The grammar is documented in docs/ml-statements.md.
+// DROP MODEL, EXPORT MODEL, IMPORT MODEL. The grammar is documented in docs/ml-statements.md.
 
 #include <cctype>
 #include <cstdlib>
@@ -11,6 +11,7 @@ namespace helenus::sql::detail {
 
 bool Parser::AtModelStatement() const {
   if (AtKeyword("evaluate") || AtKeyword("predict") || AtKeyword("recommend")) return true;
+  if ((AtKeyword("export") || AtKeyword("import")) && AtKeyword("model", 1)) return true;
   if (AtKeyword("create") && AtKeyword("or", 1)) {
     return AtKeyword("replace", 2) && AtKeyword("model", 3);
   }
@@ -138,6 +139,22 @@ Statement Parser::ModelStatementRule() {
     }
     if (AcceptKeyword("limit")) out.limit = NonNegativeInteger("LIMIT");
     if (AcceptKeyword("into")) out.into = QualifiedNameRule();
+    return out;
+  }
+  if (AcceptKeyword("export")) {
+    ExpectKeyword("model");
+    ExportModel out;
+    out.model = QualifiedNameRule();
+    ExpectKeyword("to");
+    out.path = std::string(Expect(TokenKind::kString).text);
+    return out;
+  }
+  if (AcceptKeyword("import")) {
+    ExpectKeyword("model");
+    ImportModel out;
+    out.model = QualifiedNameRule();
+    ExpectKeyword("from");
+    out.path = std::string(Expect(TokenKind::kString).text);
     return out;
   }
   if (AcceptKeyword("describe")) {

@@ -181,9 +181,21 @@ struct DropModel {
   bool if_exists = false;
 };
 
+// `EXPORT MODEL [ks.]name TO 'file'`: the stored model, written to a file on the server.
+struct ExportModel {
+  cql::ast::QualifiedName model;
+  std::string path;
+};
+
+// `IMPORT MODEL [ks.]name FROM 'file'`: a file written by EXPORT MODEL, stored as name.
+struct ImportModel {
+  cql::ast::QualifiedName model;
+  std::string path;
+};
+
 // Any analytic SQL or ML statement.
 using Statement =
     std::variant<Select, InsertSelect, CreateTableAs, Explain, CreateModel, EvaluateModel,
-                 PredictModel, RecommendModel, DescribeModel, DropModel>;
+                 PredictModel, RecommendModel, DescribeModel, DropModel, ExportModel, ImportModel>;
 
 }  // namespace helenus::sql
