@@ -163,6 +163,24 @@ class Server:
         return False
 
 
+def exit_on_timeout_or_term(timeout_s):
+    """Turns SIGALRM after timeout_s and SIGTERM into SystemExit.
+
+    SystemExit, so that a per-check `except Exception` does not swallow it, and
+    so that the stack unwinds and stops the server when a test driver's timeout
+    kills the script. Cancel with signal.alarm(0)."""
+
+    def on_alarm(signum, frame):
+        raise SystemExit("timed out after %d s" % timeout_s)
+
+    def on_term(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGALRM, on_alarm)
+    signal.signal(signal.SIGTERM, on_term)
+    signal.alarm(timeout_s)
+
+
 def add_server_args(parser):
     """--helenus BIN / --port P, shared by the compat scripts."""
     parser.add_argument("--helenus", help="helenus binary; a fresh server is started")

@@ -96,29 +96,25 @@ class MinMaxScaler final : public Estimator {
     const Vectors& x = input.VectorsOf(in_name);
     const size_t dim = x.dim;
     constexpr double kInf = std::numeric_limits<double>::infinity();
-    // Partial p takes chunks p, p + P, ...; min and max do not depend on the
-    // order they are combined in. NaN values are ignored, as Spark's summary does.
-    const size_t chunks = NumChunks(x.rows);
-    const size_t parts = std::max<size_t>(1, std::min(chunks, kMaxPartials));
+    // NaN values are ignored, as Spark's summary does.
     // Per partial: dim minima, dim maxima, dim stored-value counts, then rows.
-    std::vector<std::vector<double>> partial(parts);
-    ctx.pool->ParallelFor(parts, [&](size_t p) {
-      std::vector<double>& acc = partial[p];
+    std::vector<std::vector<double>> partial(NumPartials(x.rows));
+    for (auto& acc : partial) {
       acc.assign(3 * dim + 1, 0.0);
       std::fill_n(acc.begin(), dim, kInf);
       std::fill_n(acc.begin() + dim, dim, -kInf);
-      for (size_t c = p; c < chunks; c += parts) {
-        const size_t end = std::min(x.rows, (c + 1) * kChunkRows);
-        for (size_t r = c * kChunkRows; r < end; ++r) {
-          if (x.IsNull(r)) continue;
-          acc[3 * dim] += 1;
-          x.ForEach(r, [&](uint32_t j, double v) {
-            acc[2 * dim + j] += 1;
-            if (std::isnan(v)) return;
-            acc[j] = std::min(acc[j], v);
-            acc[dim + j] = std::max(acc[dim + j], v);
-          });
-        }
+    }
+    ForPartials(ctx, x.rows, [&](size_t p, size_t begin, size_t end) {
+      std::vector<double>& acc = partial[p];
+      for (size_t r = begin; r < end; ++r) {
+        if (x.IsNull(r)) continue;
+        acc[3 * dim] += 1;
+        x.ForEach(r, [&](uint32_t j, double v) {
+          acc[2 * dim + j] += 1;
+          if (std::isnan(v)) return;
+          acc[j] = std::min(acc[j], v);
+          acc[dim + j] = std::max(acc[dim + j], v);
+        });
       }
     });
     // -min and max, so that both combine across ranks as maxima.

@@ -158,7 +158,7 @@ Eigen::MatrixXd Gram(const Context& ctx, const LabeledData& data,
   const size_t d = x.dim;
   const size_t n1 = d + 1;
   Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(n1, n1);
-  const size_t partials = std::max<size_t>(1, std::min(NumChunks(data.rows()), kMaxPartials));
+  const size_t partials = NumPartials(data.rows());
   const size_t panel = std::max<size_t>(1, kPanelBudgetBytes / (sizeof(double) * partials * n1));
   for (size_t p0 = 0; p0 < n1; p0 += panel) {
     const size_t p1 = std::min(n1, p0 + panel);

@@ -102,7 +102,7 @@ std::vector<double> ClassFeatureSums(
     const Context& ctx, size_t rows, size_t k, size_t d, size_t extra,
     const std::function<void(size_t, size_t, size_t, size_t, double*)>& fn) {
   std::vector<double> out(k * d + extra, 0.0);
-  const size_t partials = std::max<size_t>(1, std::min(NumChunks(rows), kMaxPartials));
+  const size_t partials = NumPartials(rows);
   const size_t width =
       std::max<size_t>(1, kPanelBudgetBytes / (sizeof(double) * partials * std::max<size_t>(k, 1)));
   for (size_t f0 = 0; f0 < d || (d == 0 && f0 == 0); f0 += width) {

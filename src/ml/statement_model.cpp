@@ -7,6 +7,7 @@
 
 #include "helenus/common/error.h"
 #include "helenus/cql/value_codec.h"
+#include "helenus/ml/evaluator.h"
 #include "helenus/ml/metrics.h"
 
 namespace helenus::ml {
@@ -41,10 +42,6 @@ exec::Column DoubleColumn(const std::vector<double>& v) {
     }
   }
   return c;
-}
-
-exec::Column TextColumn() {
-  return exec::Column::Make(DataType::Of(TypeKind::kText));
 }
 
 // Copies of the frame without the internal "__" columns.
@@ -231,22 +228,51 @@ std::vector<MetricRow> RegressionRows(const std::vector<double>& y,
 
 }  // namespace
 
+Frame StatementModel::ScoreKnownLabels(const Frame& data, const Context& ctx) const {
+  // Rows whose label the model never saw cannot be scored against a class.
+  const std::vector<double> y = classes_->Encode(data);
+  std::vector<uint32_t> keep;
+  for (size_t r = 0; r < y.size(); ++r) {
+    if (y[r] >= 0) keep.push_back(static_cast<uint32_t>(r));
+  }
+  if (keep.empty()) ThrowInvalid("No rows with a label the model knows to evaluate");
+  const Frame rows = keep.size() == y.size() ? data : data.Take(keep);
+  return model_->Transform(Prepare(rows, ctx, true), ctx);
+}
+
+std::vector<MetricRow> StatementModel::Evaluate(const Frame& data, const Context& ctx,
+                                                bool keep_artifacts) {
+  return EvaluateInto(data, ctx, keep_artifacts ? &kept_ : nullptr);
+}
+
 std::vector<MetricRow> StatementModel::Evaluate(const Frame& data, const Context& ctx) const {
+  return EvaluateInto(data, ctx, nullptr);
+}
+
+std::vector<MetricRow> StatementModel::EvaluateInto(
+    const Frame& data, const Context& ctx,
+    std::vector<std::pair<std::string, Frame>>* artifacts) const {
   if (data.num_rows() == 0) ThrowInvalid("No rows to evaluate the model on");
   switch (task_) {
     case Task::kClassification: {
-      // Rows whose label the model never saw cannot be scored against a class.
-      const std::vector<double> y_all = classes_->Encode(data);
-      std::vector<uint32_t> keep;
-      for (size_t r = 0; r < y_all.size(); ++r) {
-        if (y_all[r] >= 0) keep.push_back(static_cast<uint32_t>(r));
+      const Frame scored = ScoreKnownLabels(data, ctx);
+      const bool has_prob = scored.Find(kProbability) >= 0;
+      if (artifacts != nullptr) {
+        artifacts->clear();
+        // The evaluator's table, with the columns named as the statement shows them.
+        const Frame cm = ConfusionMatrixFrame(scored, kLabel, kPrediction);
+        Frame shown;
+        shown.Add("actual", std::get<exec::Column>(cm.column(cm.Require("label_name")).data));
+        shown.Add("predicted",
+                  std::get<exec::Column>(cm.column(cm.Require("predicted_name")).data));
+        shown.Add("count", std::get<exec::Column>(cm.column(cm.Require("count")).data));
+        artifacts->emplace_back("confusion_matrix", std::move(shown));
+        if (has_prob && classes_->num_classes() == 2) {
+          artifacts->emplace_back("roc_curve", RocCurveFrame(scored, kLabel, kProbability));
+        }
       }
-      if (keep.empty()) ThrowInvalid("No rows with a label the model knows to evaluate");
-      Frame rows = keep.size() == y_all.size() ? data : data.Take(keep);
-      Frame scored = model_->Transform(Prepare(rows, ctx, true), ctx);
-      const Vectors* prob =
-          scored.Find(kProbability) >= 0 ? &scored.VectorsOf(kProbability) : nullptr;
-      return ClassificationRows(scored.Numeric(kLabel), scored.Numeric(kPrediction), prob,
+      return ClassificationRows(scored.Numeric(kLabel), scored.Numeric(kPrediction),
+                                has_prob ? &scored.VectorsOf(kProbability) : nullptr,
                                 classes_->labels());
     }
     case Task::kRegression: {
@@ -266,51 +292,6 @@ std::vector<MetricRow> StatementModel::Evaluate(const Frame& data, const Context
     default:
       ThrowInvalid("EVALUATE is not defined for {} models ({})", estimator_, TaskName(task_));
   }
-}
-
-void StatementModel::KeepEvaluationArtifacts(const Frame& data, const Context& ctx) {
-  kept_.clear();
-  if (task_ != Task::kClassification || data.num_rows() == 0) return;
-  std::vector<MetricRow> rows = Evaluate(data, ctx);
-  Frame cm;
-  exec::Column actual = TextColumn(), predicted = TextColumn();
-  exec::Column count = exec::Column::Make(DataType::Of(TypeKind::kBigint));
-  for (const auto& r : rows) {
-    if (r.metric != "confusion") continue;
-    actual.AppendString(r.cls);
-    predicted.AppendString(r.predicted);
-    count.AppendInt(static_cast<int64_t>(std::llround(r.value)));
-  }
-  cm.Add("actual", std::move(actual));
-  cm.Add("predicted", std::move(predicted));
-  cm.Add("count", std::move(count));
-  kept_.emplace_back("confusion_matrix", std::move(cm));
-  if (classes_->num_classes() != 2) return;
-  const std::vector<double> y_all = classes_->Encode(data);
-  std::vector<uint32_t> keep;
-  for (size_t r = 0; r < y_all.size(); ++r) {
-    if (y_all[r] >= 0) keep.push_back(static_cast<uint32_t>(r));
-  }
-  Frame scored = model_->Transform(Prepare(data.Take(keep), ctx, true), ctx);
-  if (scored.Find(kProbability) < 0) return;
-  const Vectors& p = scored.VectorsOf(kProbability);
-  std::vector<double> score(p.rows), row(2);
-  for (size_t r = 0; r < p.rows; ++r) {
-    p.Densify(r, row.data());
-    score[r] = row[1];
-  }
-  const auto curve = RocCurve(ComputeBinaryConfusions(score, scored.Numeric(kLabel), {}, 1000));
-  std::vector<double> threshold, fpr, tpr;
-  for (const auto& pt : curve) {
-    threshold.push_back(std::isinf(pt.threshold) ? 1.0 : pt.threshold);
-    fpr.push_back(pt.fpr);
-    tpr.push_back(pt.tpr);
-  }
-  Frame roc;
-  roc.Add("threshold", DoubleColumn(threshold));
-  roc.Add("fpr", DoubleColumn(fpr));
-  roc.Add("tpr", DoubleColumn(tpr));
-  kept_.emplace_back("roc_curve", std::move(roc));
 }
 
 std::vector<std::pair<std::string, std::string>> StatementModel::Describe() const {

@@ -186,7 +186,7 @@ class Booster {
           case Loss::kLogistic: {
             const double q = Sigmoid(f[0]);
             g_[r] = w * (q - y);
-            h_[r] = getenv("FO") ? w : w * std::max(q * (1 - q), 1e-16);
+            h_[r] = w * std::max(q * (1 - q), 1e-16);
             break;
           }
           case Loss::kSoftmax: {
@@ -196,7 +196,7 @@ class Booster {
             for (size_t c = 0; c < k; ++c) {
               const double q = p[c] / sum;
               g_[c * n_ + r] = w * (q - (static_cast<size_t>(y) == c ? 1 : 0));
-              h_[c * n_ + r] = getenv("FO") ? w : w * std::max(q * (1 - q), 1e-16);
+              h_[c * n_ + r] = w * std::max(q * (1 - q), 1e-16);
             }
             break;
           }

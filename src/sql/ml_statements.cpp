@@ -192,7 +192,52 @@ TableResolver Resolver(exec::Engine* engine, std::string keyspace) {
   };
 }
 
+// A statement's entry in system_views.queries and the ML context reporting to it.
+struct Running {
+  std::unique_ptr<exec::JobRegistry::Job> job;
+  ml::Context ctx;
+};
+
+Running Start(exec::Engine* engine, std::string kind, const std::string& text) {
+  Running r{exec::JobRegistry::Default().Start(std::move(kind), text), {}};
+  r.ctx.pool = engine->pool();
+  r.ctx.progress = r.job->progress();
+  return r;
+}
+
+// Appends the rows of f to ks.table, matching columns by name; columns the
+// table lacks are left out, its partition key columns must all be there.
+exec::Rows WriteInto(exec::Engine* engine, const std::string& ks, const std::string& table,
+                     const ml::Frame& f) {
+  auto schema = engine->catalog()->Snapshot()->FindTable(ks, table);
+  if (!schema) ThrowInvalid("table {}.{} does not exist", ks, table);
+  std::vector<std::string> columns;
+  for (const auto& c : f.columns()) {
+    if (schema->Find(c.name) != nullptr) columns.push_back(c.name);
+  }
+  for (const auto* key : schema->PartitionKey()) {
+    if (f.Find(key->name) < 0) {
+      ThrowInvalid("Cannot write into {}.{}: the rows have no column {} for its primary key", ks,
+                   table, key->name);
+    }
+  }
+  const uint64_t n = f.Select(columns).ToDataFrame(engine).write(ks + "." + table);
+  ml::Frame written;
+  exec::Column c = exec::Column::Make(DataType::Of(TypeKind::kBigint));
+  c.AppendInt(static_cast<int64_t>(n));
+  written.Add("rows_written", std::move(c));
+  return written.ToRows();
+}
+
 }  // namespace
+
+MlStatements::Loaded MlStatements::Load(const query::ClientState& state,
+                                        const cql::ast::QualifiedName& name) {
+  const std::string ks = KeyspaceFor(state, name.keyspace);
+  ModelRecord record = Require(ks, name.name);
+  ml::StatementModel model = ml::StatementModel::Load(record.model);
+  return Loaded{ks, std::move(record), std::move(model)};
+}
 
 ModelRecord MlStatements::Require(const std::string& ks, const std::string& name) {
   auto r = store_.Get(ks, name);
@@ -227,10 +272,8 @@ exec::Rows MlStatements::Create(query::ClientState& state, const CreateModel& s,
                  s.model.name);
   }
   StatementOptions opts = ReadOptions(s);
-  auto job = exec::JobRegistry::Default().Start("create model", text);
-  ml::Context ctx;
-  ctx.pool = engine_->pool();
-  ctx.progress = job->progress();
+  Running run = Start(engine_, "create model", text);
+  const ml::Context& ctx = run.ctx;
 
   exec::DataFrame df(engine_, PlanQuery(s.query, Resolver(engine_, state.keyspace)));
   ml::Frame train, test;
@@ -250,8 +293,7 @@ exec::Rows MlStatements::Create(query::ClientState& state, const CreateModel& s,
   std::vector<ml::MetricRow> metrics;
   if (task != ml::Task::kAssociation && task != ml::Task::kFeature) {
     const ml::Frame& eval = test.num_rows() > 0 ? test : train;
-    metrics = model.Evaluate(eval, ctx);
-    model.KeepEvaluationArtifacts(eval, ctx);
+    metrics = model.Evaluate(eval, ctx, /*keep_artifacts=*/true);
   }
 
   ModelRecord r;
@@ -288,13 +330,9 @@ exec::Rows MlStatements::Create(query::ClientState& state, const CreateModel& s,
 
 exec::Rows MlStatements::Evaluate(query::ClientState& state, const EvaluateModel& s,
                                   const std::string& text) {
-  const std::string ks = KeyspaceFor(state, s.model.keyspace);
-  ModelRecord r = Require(ks, s.model.name);
-  ml::StatementModel model = ml::StatementModel::Load(r.model);
-  auto job = exec::JobRegistry::Default().Start("evaluate", text);
-  ml::Context ctx;
-  ctx.pool = engine_->pool();
-  ctx.progress = job->progress();
+  auto [ks, r, model] = Load(state, s.model);
+  Running run = Start(engine_, "evaluate", text);
+  const ml::Context& ctx = run.ctx;
   ml::Frame data;
   if (s.on) {
     data = Collect(engine_, PlanQuery(*s.on, Resolver(engine_, state.keyspace)), ctx.progress);
@@ -322,71 +360,34 @@ exec::Rows MlStatements::Evaluate(query::ClientState& state, const EvaluateModel
 
 exec::Rows MlStatements::Predict(query::ClientState& state, const PredictModel& s,
                                  const std::string& text) {
-  const std::string ks = KeyspaceFor(state, s.model.keyspace);
-  ModelRecord r = Require(ks, s.model.name);
-  ml::StatementModel model = ml::StatementModel::Load(r.model);
-  auto job = exec::JobRegistry::Default().Start("predict", text);
-  ml::Context ctx;
-  ctx.pool = engine_->pool();
-  ctx.progress = job->progress();
+  const Loaded m = Load(state, s.model);
+  Running run = Start(engine_, "predict", text);
   ml::Frame input =
-      Collect(engine_, PlanQuery(s.on, Resolver(engine_, state.keyspace)), ctx.progress);
-  ml::Frame out = model.Predict(input, ctx);
+      Collect(engine_, PlanQuery(s.on, Resolver(engine_, state.keyspace)), run.ctx.progress);
+  ml::Frame out = m.model.Predict(input, run.ctx);
   if (!s.into) return out.ToRows();
-  const std::string target_ks = KeyspaceFor(state, s.into->keyspace);
-  auto table = engine_->catalog()->Snapshot()->FindTable(target_ks, s.into->name);
-  if (!table) ThrowInvalid("table {}.{} does not exist", target_ks, s.into->name);
-  // Columns the target does not have are left out; its key columns must all be there.
-  std::vector<std::string> columns;
-  for (const auto& c : out.columns()) {
-    if (table->Find(c.name) != nullptr) columns.push_back(c.name);
-  }
-  for (const auto* key : table->PartitionKey()) {
-    if (out.Find(key->name) < 0) {
-      ThrowInvalid("PREDICT INTO {}.{}: the predictions have no column {} for its primary key",
-                   target_ks, s.into->name, key->name);
-    }
-  }
-  const uint64_t n = out.Select(columns).ToDataFrame(engine_).write(target_ks + "." + s.into->name);
-  ml::Frame written;
-  exec::Column c = exec::Column::Make(DataType::Of(TypeKind::kBigint));
-  c.AppendInt(static_cast<int64_t>(n));
-  written.Add("rows_written", std::move(c));
-  return written.ToRows();
+  return WriteInto(engine_, KeyspaceFor(state, s.into->keyspace), s.into->name, out);
 }
 
 exec::Rows MlStatements::Recommend(query::ClientState& state, const RecommendModel& s,
                                    const std::string& text) {
-  const std::string ks = KeyspaceFor(state, s.model.keyspace);
-  ModelRecord r = Require(ks, s.model.name);
-  ml::StatementModel model = ml::StatementModel::Load(r.model);
-  const auto* rec = dynamic_cast<const ml::Recommender*>(&model.model());
+  const Loaded m = Load(state, s.model);
+  const auto* rec = dynamic_cast<const ml::Recommender*>(&m.model.model());
   if (rec == nullptr) {
-    ThrowInvalid("Model {}.{} ({}) does not recommend; RECOMMEND needs an als model", ks, r.name,
-                 r.estimator);
+    ThrowInvalid("Model {}.{} ({}) does not recommend; RECOMMEND needs an als model", m.keyspace,
+                 m.record.name, m.record.estimator);
   }
   if (s.limit < 1) ThrowInvalid("RECOMMEND needs LIMIT of at least 1");
-  auto job = exec::JobRegistry::Default().Start("recommend", text);
-  ml::Context ctx;
-  ctx.pool = engine_->pool();
-  ctx.progress = job->progress();
+  Running run = Start(engine_, "recommend", text);
   const size_t n = static_cast<size_t>(s.limit);
   ml::Frame out =
-      s.for_users ? rec->RecommendForAllUsers(n, ctx) : rec->RecommendForAllItems(n, ctx);
+      s.for_users ? rec->RecommendForAllUsers(n, run.ctx) : rec->RecommendForAllItems(n, run.ctx);
   if (!s.into) return out.ToRows();
-  const std::string target_ks = KeyspaceFor(state, s.into->keyspace);
-  const uint64_t written = out.ToDataFrame(engine_).write(target_ks + "." + s.into->name);
-  ml::Frame f;
-  exec::Column c = exec::Column::Make(DataType::Of(TypeKind::kBigint));
-  c.AppendInt(static_cast<int64_t>(written));
-  f.Add("rows_written", std::move(c));
-  return f.ToRows();
+  return WriteInto(engine_, KeyspaceFor(state, s.into->keyspace), s.into->name, out);
 }
 
 exec::Rows MlStatements::Describe(query::ClientState& state, const DescribeModel& s) {
-  const std::string ks = KeyspaceFor(state, s.model.keyspace);
-  ModelRecord r = Require(ks, s.model.name);
-  ml::StatementModel model = ml::StatementModel::Load(r.model);
+  const auto [ks, r, model] = Load(state, s.model);
   if (!s.artifact.empty()) return model.Artifact(s.artifact).ToRows();
   std::vector<std::pair<std::string, std::string>> props = {
       {"model", ks + "." + r.name},

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "helenus/exec/dataframe.h"
+#include "helenus/ml/statement_model.h"
 #include "helenus/query/processor.h"
 #include "helenus/sql/analyzer.h"
 #include "helenus/sql/ast.h"
@@ -33,6 +34,14 @@ class MlStatements {
   exec::Rows Describe(query::ClientState& state, const DescribeModel& s);
   exec::Rows Export(query::ClientState& state, const ExportModel& s);
   exec::Rows Import(query::ClientState& state, const ImportModel& s);
+  // A stored model, loaded.
+  struct Loaded {
+    std::string keyspace;
+    ModelRecord record;
+    ml::StatementModel model;
+  };
+  // The model `name` (in the session's keyspace when unqualified); Invalid when there is none.
+  Loaded Load(const query::ClientState& state, const cql::ast::QualifiedName& name);
   // The stored model ks.name; Invalid when there is none.
   ModelRecord Require(const std::string& ks, const std::string& name);
 

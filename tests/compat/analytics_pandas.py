@@ -439,16 +439,6 @@ def run_checks(session, df):
 
 
 # -------------------------------------------------------------------- main --
-def on_alarm(signum, frame):
-    # SystemExit, so that the per-check `except Exception` does not swallow it
-    raise SystemExit("timed out after %d s" % SCRIPT_TIMEOUT_S)
-
-
-def on_term(signum, frame):
-    # Unwind (and stop the server) when killed by a test driver's timeout.
-    raise SystemExit(128 + signum)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     harness.add_server_args(parser)
@@ -475,9 +465,7 @@ def main():
             return 1
     df = frames(data)
 
-    signal.signal(signal.SIGALRM, on_alarm)
-    signal.signal(signal.SIGTERM, on_term)
-    signal.alarm(SCRIPT_TIMEOUT_S)
+    harness.exit_on_timeout_or_term(SCRIPT_TIMEOUT_S)
     server = harness.server_from_args(args)
     cluster = None
     try:

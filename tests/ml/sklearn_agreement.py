@@ -1057,14 +1057,6 @@ def guarded(res, dataset, algorithm, fn, *args, **kwargs):
         print("    (%s %s took %.1f s)" % (dataset, algorithm, elapsed), flush=True)
 
 
-def on_alarm(signum, frame):
-    raise SystemExit("timed out after %d s" % SCRIPT_TIMEOUT_S)
-
-
-def on_term(signum, frame):
-    raise SystemExit(128 + signum)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     harness.add_server_args(parser)
@@ -1076,9 +1068,7 @@ def main():
     directory = harness.dataset_dir("workshop")
     workshop = workshop_datasets(directory) if os.path.isdir(directory) else None
 
-    signal.signal(signal.SIGALRM, on_alarm)
-    signal.signal(signal.SIGTERM, on_term)
-    signal.alarm(SCRIPT_TIMEOUT_S)
+    harness.exit_on_timeout_or_term(SCRIPT_TIMEOUT_S)
     res = Results()
     server = harness.server_from_args(args)
     cluster = None

@@ -21,6 +21,16 @@ inline constexpr size_t kMaxPartials = 64;
 // Number of chunks `rows` rows are cut into.
 size_t NumChunks(size_t rows);
 
+// Number of partial accumulators a reduction over `rows` rows keeps (at least 1).
+size_t NumPartials(size_t rows);
+
+// The shape of every deterministic reduction: partial p (0 <= p <
+// NumPartials(rows), in parallel) gets fn(p, begin, end) for chunks p, p + P,
+// p + 2P, ... in that order. Combining the partials in index order then gives
+// the same result whatever the thread count.
+void ForPartials(const Context& ctx, size_t rows,
+                 const std::function<void(size_t, size_t, size_t)>& fn);
+
 // Runs fn(begin, end) for every chunk of [0, rows), in parallel.
 void ForRows(const Context& ctx, size_t rows, const std::function<void(size_t, size_t)>& fn);
 

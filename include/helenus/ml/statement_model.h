@@ -43,8 +43,9 @@ class StatementModel {
   Frame Predict(const Frame& input, const Context& ctx) const;
   // Metrics on labelled rows (classification, regression, clustering, recommendation).
   std::vector<MetricRow> Evaluate(const Frame& data, const Context& ctx) const;
-  // Stores the confusion matrix / ROC curve of `data` as artifacts (the held-out rows).
-  void KeepEvaluationArtifacts(const Frame& data, const Context& ctx);
+  // Evaluate, keeping a classifier's confusion matrix and ROC curve of `data`
+  // (the held-out rows) as artifacts when keep_artifacts is set.
+  std::vector<MetricRow> Evaluate(const Frame& data, const Context& ctx, bool keep_artifacts);
 
   // Key/value lines for DESCRIBE MODEL.
   std::vector<std::pair<std::string, std::string>> Describe() const;
@@ -66,6 +67,11 @@ class StatementModel {
  private:
   // Adds "__features" (and for classifiers "__label") the estimator reads.
   Frame Prepare(const Frame& input, const Context& ctx, bool with_label) const;
+  // A classifier's scores of the rows of data whose label it knows.
+  Frame ScoreKnownLabels(const Frame& data, const Context& ctx) const;
+  // Evaluate; also fills *artifacts (when not null) for classifiers.
+  std::vector<MetricRow> EvaluateInto(const Frame& data, const Context& ctx,
+                                      std::vector<std::pair<std::string, Frame>>* artifacts) const;
 
   std::string estimator_;
   Task task_ = Task::kClassification;
