@@ -8,7 +8,7 @@ packages=(
   librocksdb-dev libasio-dev liblz4-dev libsnappy-dev libzstd-dev
   libfmt-dev libspdlog-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libbenchmark-dev libedit-dev libtbb-dev libeigen3-dev
-  python3-cassandra python3-pandas python3-sklearn python3-xgboost golang-go golang-github-gocql-gocql-dev bc
+  python3-cassandra python3-pandas python3-sklearn python3-xgboost golang-go golang-github-gocql-gocql-dev bc time
 )
 
 missing=()

@@ -14,5 +14,7 @@ void AddLoadCommand(CLI::App& app);
 void AddSqlCommand(CLI::App& app);
 // Adds `helenus bench`: a cassandra-stress-like load generator.
 void AddBenchCommand(CLI::App& app);
+// Adds `helenus workshop prepare|run`: the ML workshop's data and exercises.
+void AddWorkshopCommand(CLI::App& app);
 
 }  // namespace helenus::cli

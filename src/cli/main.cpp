@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   helenus::cli::AddSqlCommand(app);
   helenus::cli::AddLoadCommand(app);
   helenus::cli::AddBenchCommand(app);
+  helenus::cli::AddWorkshopCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

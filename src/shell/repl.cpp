@@ -19,6 +19,7 @@
 #include "helenus/common/error.h"
 #include "helenus/common/strings.h"
 #include "helenus/cql/parser.h"
+#include "helenus/shell/chart_command.h"
 #include "helenus/shell/copy.h"
 #include "helenus/shell/describe.h"
 #include "helenus/shell/progress.h"
@@ -28,6 +29,22 @@
 
 namespace helenus::shell {
 namespace {
+
+// statement after any leading whitespace, -- or // line comments and /* */ blocks.
+std::string_view WithoutLeadingComments(std::string_view s) {
+  for (;;) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    if (s.starts_with("--") || s.starts_with("//")) {
+      const size_t end = s.find('\n');
+      s = end == std::string_view::npos ? std::string_view() : s.substr(end + 1);
+    } else if (s.starts_with("/*")) {
+      const size_t end = s.find("*/", 2);
+      s = end == std::string_view::npos ? std::string_view() : s.substr(end + 2);
+    } else {
+      return s;
+    }
+  }
+}
 
 // Splits on whitespace, keeping 'quoted strings' whole.
 std::vector<std::string> Words(std::string_view s) {
@@ -184,7 +201,9 @@ bool Shell::RunScript(std::string_view script, const std::string& source) {
 bool Shell::RunStatement(const std::string& statement, const std::string& source, int line) {
   try {
     bool handled = false;
-    bool ok = RunShellCommand(statement, source, line, &handled);
+    // A comment above a shell command (COPY, CHART, ...) must not hide it.
+    bool ok =
+        RunShellCommand(std::string(WithoutLeadingComments(statement)), source, line, &handled);
     if (handled) return ok;
     client::Statement stmt(statement);
     stmt.consistency = settings_.consistency;
@@ -235,7 +254,11 @@ bool Shell::RunShellCommand(const std::string& statement, const std::string& sou
     exit_ = true;
     return true;
   }
-  if (first == "DESCRIBE" || first == "DESC") return Describe(statement);
+  // DESCRIBE MODEL is an ML statement the server answers.
+  if ((first == "DESCRIBE" || first == "DESC") &&
+      !(words.size() > 1 && AsciiUpper(words[1]) == "MODEL")) {
+    return Describe(statement);
+  }
   if (first == "CONSISTENCY") {
     if (words.size() == 1) {
       for (const auto& [name, level] : kLevels) {
@@ -301,8 +324,20 @@ bool Shell::RunShellCommand(const std::string& statement, const std::string& sou
     cmd.load.progress = true;
     return RunCopy(*session_, cmd, out_);
   }
+  if (first == "CHART") {
+    const ChartCommand cmd = ParseChart(statement);
+    RunChart(
+        cmd, settings_.consistency,
+        [&](const client::Statement& stmt) { return ExecuteWithProgress(stmt, cmd.statement); },
+        out_);
+    return true;
+  }
   if (first == "HELP") {
-    out_ << "Shell commands: DESCRIBE, SOURCE, CONSISTENCY, TRACING, EXPAND, PAGING, COPY, EXIT\n"
+    out_ << "Shell commands: DESCRIBE, SOURCE, CONSISTENCY, TRACING, EXPAND, PAGING, COPY, CHART,"
+            " EXIT\n"
+            "CHART scatter|line|bar|heatmap TO 'file.svg' [WITH name = 'value' [AND ...]]"
+            " AS <statement>;\n"
+            "  draws the rows of a statement as an SVG chart (see docs/charts.md).\n"
             "Any other statement is sent to the server as CQL; end it with ';'.\n";
     return true;
   }

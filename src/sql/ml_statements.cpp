@@ -328,34 +328,36 @@ exec::Rows MlStatements::Create(query::ClientState& state, const CreateModel& s,
   return MetricTable(out);
 }
 
+ml::Frame MlStatements::HeldOut(const Loaded& m, const ml::Context& ctx) {
+  const ModelRecord& r = m.record;
+  // The training query again, split with the same seed.
+  const double fraction = std::strtod(OptionValue(r, "split_test_fraction").c_str(), nullptr);
+  if (!(fraction > 0)) {
+    ThrowInvalid(
+        "Model {0}.{1} was trained without held-out rows (no test_fraction): name the rows with "
+        "ON SELECT ...",
+        m.keyspace, r.name);
+  }
+  const uint64_t seed = std::strtoull(OptionValue(r, "split_seed").c_str(), nullptr, 10);
+  auto parsed = Parse(r.query);
+  const auto* select = std::get_if<Select>(&parsed);
+  if (select == nullptr)
+    ThrowInvalid("Stored training query of {}.{} is not a query", m.keyspace, r.name);
+  exec::DataFrame df(
+      engine_, PlanQuery(select->query, Resolver(engine_, OptionValue(r, "session_keyspace"))));
+  auto parts = df.random_split({1 - fraction, fraction}, seed);
+  return Collect(engine_, parts[1].plan(), ctx.progress);
+}
+
 exec::Rows MlStatements::Evaluate(query::ClientState& state, const EvaluateModel& s,
                                   const std::string& text) {
-  auto [ks, r, model] = Load(state, s.model);
+  const Loaded m = Load(state, s.model);
   Running run = Start(engine_, "evaluate", text);
   const ml::Context& ctx = run.ctx;
-  ml::Frame data;
-  if (s.on) {
-    data = Collect(engine_, PlanQuery(*s.on, Resolver(engine_, state.keyspace)), ctx.progress);
-  } else {
-    // The held-out rows: the training query again, split with the same seed.
-    const double fraction = std::strtod(OptionValue(r, "split_test_fraction").c_str(), nullptr);
-    if (!(fraction > 0)) {
-      ThrowInvalid(
-          "Model {}.{} was trained without held-out rows (no test_fraction): use EVALUATE MODEL "
-          "{}.{} ON SELECT ...",
-          ks, s.model.name, ks, s.model.name);
-    }
-    const uint64_t seed = std::strtoull(OptionValue(r, "split_seed").c_str(), nullptr, 10);
-    auto parsed = Parse(r.query);
-    const auto* select = std::get_if<Select>(&parsed);
-    if (select == nullptr)
-      ThrowInvalid("Stored training query of {}.{} is not a query", ks, r.name);
-    exec::DataFrame df(
-        engine_, PlanQuery(select->query, Resolver(engine_, OptionValue(r, "session_keyspace"))));
-    auto parts = df.random_split({1 - fraction, fraction}, seed);
-    data = Collect(engine_, parts[1].plan(), ctx.progress);
-  }
-  return MetricTable(model.Evaluate(data, ctx));
+  const ml::Frame data =
+      s.on ? Collect(engine_, PlanQuery(*s.on, Resolver(engine_, state.keyspace)), ctx.progress)
+           : HeldOut(m, ctx);
+  return MetricTable(m.model.Evaluate(data, ctx));
 }
 
 exec::Rows MlStatements::Predict(query::ClientState& state, const PredictModel& s,
@@ -363,7 +365,8 @@ exec::Rows MlStatements::Predict(query::ClientState& state, const PredictModel& 
   const Loaded m = Load(state, s.model);
   Running run = Start(engine_, "predict", text);
   ml::Frame input =
-      Collect(engine_, PlanQuery(s.on, Resolver(engine_, state.keyspace)), run.ctx.progress);
+      s.on ? Collect(engine_, PlanQuery(*s.on, Resolver(engine_, state.keyspace)), run.ctx.progress)
+           : HeldOut(m, run.ctx);
   ml::Frame out = m.model.Predict(input, run.ctx);
   if (!s.into) return out.ToRows();
   return WriteInto(engine_, KeyspaceFor(state, s.into->keyspace), s.into->name, out);

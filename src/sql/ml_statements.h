@@ -42,6 +42,8 @@ class MlStatements {
   };
   // The model `name` (in the session's keyspace when unqualified); Invalid when there is none.
   Loaded Load(const query::ClientState& state, const cql::ast::QualifiedName& name);
+  // The rows the model held out at training: its query again, split with its seed.
+  ml::Frame HeldOut(const Loaded& m, const ml::Context& ctx);
   // The stored model ks.name; Invalid when there is none.
   ModelRecord Require(const std::string& ks, const std::string& name);
 

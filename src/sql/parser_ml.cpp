@@ -119,9 +119,10 @@ Statement Parser::ModelStatementRule() {
     AcceptKeyword("model");
     PredictModel out;
     out.model = QualifiedNameRule();
-    ExpectKeyword("on");
-    if (!AtQuery()) FailNoViable();
-    out.on = QueryRule();
+    if (AcceptKeyword("on")) {
+      if (!AtQuery()) FailNoViable();
+      out.on = QueryRule();
+    }
     if (AcceptKeyword("into")) out.into = QualifiedNameRule();
     return out;
   }

@@ -11,7 +11,10 @@ Checks, with the real binary (`-e`, `-f` and a pseudo-terminal):
   * bad rows go to the reject file with their line numbers, the rest loads
     (COPY ... WITH ERRFILE and `helenus load --reject-file`);
   * a failing statement in -f gives a cqlsh-like error and a non-zero exit;
-  * an interactive multi-line statement typed into a pty prints its table.
+  * an interactive multi-line statement (and CHART) typed into a pty runs;
+  * CHART writes SVG files: a scatter from a SELECT (one <circle> per row with
+    numbers), a heatmap of a model's confusion matrix, a ROC line; a CHART
+    error (unknown column) is reported and the script goes on.
 
 Exit code 0 on success, 1 on failure, 77 when the dataset is missing.
 """
@@ -28,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness  # noqa: E402
@@ -206,6 +210,79 @@ def test_failing_script(binary, port, work):
     print("  failing statements: non-zero exit, cqlsh-like errors")
 
 
+def svg_elements(path, tag):
+    """The elements named tag in an SVG file (which must parse as XML)."""
+    root = ET.parse(path).getroot()
+    return root.findall(".//{http://www.w3.org/2000/svg}%s" % tag)
+
+
+def test_chart(binary, port, work):
+    points = os.path.join(work, "points.csv")
+    n = 400
+    with open(points, "w") as f:
+        for i in range(n):
+            kind = "small" if i % 2 else "large"
+            base = 10.0 if kind == "small" else 30.0
+            y = "" if i == 7 else "%.3f" % (base + (i * 37 % 100) / 10.0)
+            f.write("%d,%s,%.3f,%s\n" % (i, kind, base + (i * 53 % 100) / 10.0, y))
+    charts = os.path.join(work, "charts")
+    script = os.path.join(work, "chart.cql")
+    with open(script, "w") as f:
+        f.write("""USE ws;
+CREATE TABLE chart_pts (id int PRIMARY KEY, kind text, x double, y double);
+COPY chart_pts (id, kind, x, y) FROM '%(points)s' WITH HEADER = false;
+CHART scatter TO '%(charts)s/points.svg'
+  WITH title = 'Points <&> "kinds"'
+  AND x_label = 'x value'
+  AS SELECT kind, x, y FROM chart_pts;
+CHART scatter TO '%(charts)s/bad.svg' WITH x = 'no_such' AS SELECT kind, x, y FROM chart_pts;
+SELECT count(*) FROM chart_pts;
+CREATE MODEL chart_lr USING logistic_regression
+  WITH label = 'kind' AND features = 'x, y' AND test_fraction = 0.25 AND seed = 1234
+  AS SELECT kind, x, y FROM chart_pts WHERE y > 0 ALLOW FILTERING;
+CHART heatmap TO '%(charts)s/confusion.svg' WITH title = 'Confusion matrix'
+  AS DESCRIBE MODEL chart_lr ARTIFACT confusion_matrix;
+CHART line TO '%(charts)s/roc.svg' WITH x = 'fpr' AND y = 'tpr' AND diagonal = 'true'
+  AS DESCRIBE MODEL ws.chart_lr ARTIFACT roc_curve;
+-- a comment above a shell command must not hide it
+COPY chart_pts (id, kind) TO '%(work)s/copied.csv';
+DESCRIBE MODEL chart_lr;
+""" % {"points": points, "charts": charts, "work": work})
+    p = shell(binary, port, "-f", script, expect_rc=None)
+    out = p.stdout
+    check(p.returncode != 0, "a failing CHART must fail the script:\n" + out + p.stderr)
+    check(re.search(r"chart\.cql:8:InvalidRequest: .*Unknown column 'no_such' for x; "
+                    r"the columns are: kind, x, y", p.stderr), p.stderr)
+    check(not os.path.exists(os.path.join(charts, "bad.svg")), "a failed CHART wrote a file")
+    check("(1 rows)" in out, "the script goes on after a CHART error:\n" + out)
+    copied = open(os.path.join(work, "copied.csv")).read().splitlines()
+    check(len(copied) == n, "COPY TO after a comment: %d rows, want %d" % (len(copied), n))
+    # DESCRIBE MODEL goes to the server, not to the shell's schema DESCRIBE.
+    check(re.search(r"estimator\s*\|\s*logistic_regression", out), "DESCRIBE MODEL:\n" + out)
+    # Scatter: one circle per row with both numbers (row 7 has a null y).
+    check("Wrote %s/points.svg (scatter, %d points, 1 row skipped" % (charts, n - 1) in out, out)
+    circles = svg_elements(os.path.join(charts, "points.svg"), "circle")
+    check(len(circles) == n - 1, "scatter: %d circles, want %d" % (len(circles), n - 1))
+    text = open(os.path.join(charts, "points.svg")).read()
+    check("Points &lt;&amp;&gt; &quot;kinds&quot;" in text, "title not escaped")
+    check(">small</text>" in text and ">large</text>" in text, "scatter legend lacks the kinds")
+    # Heatmap of the confusion matrix: 2 x 2 cells whose counts add up to the test rows.
+    m = re.search(r"Wrote \S+/confusion\.svg \(heatmap, (\d+) points\)", out)
+    check(m and m.group(1) == "4", "heatmap output:\n" + out)
+    test_rows = int(re.search(r"test_rows \|\s+null \|\s+null \|\s+(\d+)", out).group(1))
+    groups = {g.get("class"): g for g in svg_elements(os.path.join(charts, "confusion.svg"), "g")}
+    cells = groups["cells"].findall("{http://www.w3.org/2000/svg}rect")
+    values = [float(t.text) for t in groups["values"].findall("{http://www.w3.org/2000/svg}text")]
+    check(len(cells) == 4 and len(values) == 4, "heatmap: %d cells, %d values" % (len(cells), len(values)))
+    check(sum(values) == test_rows, "heatmap counts %s do not add up to %d" % (values, test_rows))
+    # ROC: one curve and the dashed diagonal.
+    roc = os.path.join(charts, "roc.svg")
+    check(len(svg_elements(roc, "polyline")) == 1, "roc: no curve")
+    check(any(l.get("class") == "diagonal" for l in svg_elements(roc, "line")), "roc: no diagonal")
+    print("  CHART: scatter (%d circles), confusion-matrix heatmap, ROC line; errors keep going"
+          % (n - 1))
+
+
 def test_pty(binary, port):
     pid, fd = pty.fork()
     if pid == 0:
@@ -238,6 +315,12 @@ def test_pty(binary, port):
         os.write(fd, b"  FROM movies WHERE movieid = 3;\n")
         read_until("(1 rows)")
         check("Three, The" in out.decode(errors="replace"), out.decode(errors="replace"))
+        # CHART continues over lines until its ';' like any statement.
+        chart = os.path.join(tempfile.mkdtemp(), "pty.svg")
+        os.write(fd, ("CHART bar TO '%s'\n" % chart).encode())
+        os.write(fd, b"  AS SELECT title, movieid FROM movies WHERE movieid = 3;\n")
+        read_until("(bar, 1 point)")
+        check(len(svg_elements(chart, "text")) > 0, "pty: empty chart")
         # Long results stop at ---MORE--- after each page; Enter shows the next.
         os.write(fd, b"PAGING 2\n")
         read_until("Page size: 2")
@@ -295,6 +378,7 @@ def main():
         test_failing_script(binary, port, work)
         test_copy_round_trip(binary, port, data_dir, work)
         test_rejects(binary, port, work)
+        test_chart(binary, port, work)
         test_pty(binary, port)
     except Failure as e:
         print("FAIL: %s" % e)

@@ -154,10 +154,10 @@ struct EvaluateModel {
   std::optional<Query> on;  // absent: the rows held out at training
 };
 
-// `PREDICT [ks.]name ON <query> [INTO [ks.]table]`.
+// `PREDICT [ks.]name [ON <query>] [INTO [ks.]table]`.
 struct PredictModel {
   cql::ast::QualifiedName model;
-  Query on;
+  std::optional<Query> on;  // absent: the rows held out at training
   std::optional<cql::ast::QualifiedName> into;
 };
 

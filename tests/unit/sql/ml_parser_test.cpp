@@ -52,6 +52,9 @@ TEST(MlParserTest, OtherStatements) {
   EXPECT_EQ(p.into->keyspace, "ks");
   EXPECT_EQ(p.into->name, "out");
   EXPECT_FALSE(As<PredictModel>("PREDICT MODEL m ON SELECT a FROM t").into.has_value());
+  auto held_out = As<PredictModel>("PREDICT ks.m INTO ks.out");  // the held-out rows
+  EXPECT_FALSE(held_out.on.has_value());
+  EXPECT_TRUE(held_out.into.has_value());
   auto r = As<RecommendModel>("RECOMMEND ks.m FOR ITEMS LIMIT 3 INTO ks.recs");
   EXPECT_FALSE(r.for_users);
   EXPECT_EQ(r.limit, 3);
