@@ -110,6 +110,10 @@ ClassificationModel::ClassificationModel(PredictorColumns cols, const LabeledDat
       num_features_(data.x->dim),
       labels_(data.labels) {}
 
+double ClassificationModel::BinaryScore(const double* raw, const double* probability) const {
+  return raw[1] - raw[0];
+}
+
 double ClassificationModel::ProbabilityToPrediction(const double* p) const {
   if (num_classes_ == 2 && !std::isnan(threshold_)) return p[1] > threshold_ ? 1.0 : 0.0;
   return static_cast<double>(std::max_element(p, p + num_classes_) - p);

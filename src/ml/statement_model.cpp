@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
+#include "evaluator_columns.h"
 #include "helenus/common/error.h"
 #include "helenus/cql/value_codec.h"
 #include "helenus/ml/evaluator.h"
 #include "helenus/ml/metrics.h"
+#include "helenus/ml/predictor.h"
 
 namespace helenus::ml {
 
@@ -20,6 +23,7 @@ constexpr char kLabel[] = "__label";
 constexpr char kPrediction[] = "__prediction";
 constexpr char kProbability[] = "__probability";
 constexpr char kRaw[] = "__raw_prediction";
+constexpr char kScore[] = "__binary_score";
 
 constexpr uint32_t kBundleVersion = 1;
 
@@ -171,8 +175,10 @@ Frame StatementModel::Predict(const Frame& input, const Context& ctx) const {
 
 namespace {
 
+// binary_score (two classes only) ranks the rows for the ROC and PR areas.
 std::vector<MetricRow> ClassificationRows(const std::vector<double>& y,
                                           const std::vector<double>& pred, const Vectors* prob,
+                                          const std::vector<double>* binary_score,
                                           const std::vector<std::string>& labels) {
   const size_t k = labels.size();
   const ConfusionMatrix cm = ComputeConfusionMatrix(y, pred, {}, k);
@@ -188,13 +194,11 @@ std::vector<MetricRow> ClassificationRows(const std::vector<double>& y,
     std::vector<double> p(prob->rows * k);
     for (size_t r = 0; r < prob->rows; ++r) prob->Densify(r, p.data() + r * k);
     rows.push_back({"logLoss", "", "", LogLoss(y, p, k)});
-    if (k == 2) {
-      std::vector<double> score(prob->rows);
-      for (size_t r = 0; r < prob->rows; ++r) score[r] = p[r * 2 + 1];
-      const BinaryConfusions bc = ComputeBinaryConfusions(score, y);
-      rows.push_back({"areaUnderROC", "", "", AreaUnderRoc(bc)});
-      rows.push_back({"areaUnderPR", "", "", AreaUnderPr(bc)});
-    }
+  }
+  if (binary_score != nullptr) {
+    const BinaryConfusions bc = ComputeBinaryConfusions(*binary_score, y);
+    rows.push_back({"areaUnderROC", "", "", AreaUnderRoc(bc)});
+    rows.push_back({"areaUnderPR", "", "", AreaUnderPr(bc)});
   }
   for (size_t c = 0; c < k; ++c) {
     rows.push_back({"precisionByLabel", labels[c], "", Precision(cm, c)});
@@ -228,6 +232,24 @@ std::vector<MetricRow> RegressionRows(const std::vector<double>& y,
 
 }  // namespace
 
+std::optional<std::vector<double>> StatementModel::BinaryScores(const Frame& scored) const {
+  const auto* classifier = dynamic_cast<const ClassificationModel*>(model_.get());
+  if (classifier == nullptr || classes_->num_classes() != 2 || scored.Find(kRaw) < 0 ||
+      scored.Find(kProbability) < 0) {
+    return std::nullopt;
+  }
+  const Vectors& raw = scored.VectorsOf(kRaw);
+  const Vectors& prob = scored.VectorsOf(kProbability);
+  std::vector<double> out(raw.rows);
+  double r2[2], p2[2];
+  for (size_t r = 0; r < raw.rows; ++r) {
+    raw.Densify(r, r2);
+    prob.Densify(r, p2);
+    out[r] = classifier->BinaryScore(r2, p2);
+  }
+  return out;
+}
+
 Frame StatementModel::ScoreKnownLabels(const Frame& data, const Context& ctx) const {
   // Rows whose label the model never saw cannot be scored against a class.
   const std::vector<double> y = classes_->Encode(data);
@@ -255,8 +277,10 @@ std::vector<MetricRow> StatementModel::EvaluateInto(
   if (data.num_rows() == 0) ThrowInvalid("No rows to evaluate the model on");
   switch (task_) {
     case Task::kClassification: {
-      const Frame scored = ScoreKnownLabels(data, ctx);
+      Frame scored = ScoreKnownLabels(data, ctx);
       const bool has_prob = scored.Find(kProbability) >= 0;
+      const std::optional<std::vector<double>> score = BinaryScores(scored);
+      if (score) scored.Add(kScore, DoubleColumn(*score));
       if (artifacts != nullptr) {
         artifacts->clear();
         // The evaluator's table, with the columns named as the statement shows them.
@@ -267,13 +291,11 @@ std::vector<MetricRow> StatementModel::EvaluateInto(
                   std::get<exec::Column>(cm.column(cm.Require("predicted_name")).data));
         shown.Add("count", std::get<exec::Column>(cm.column(cm.Require("count")).data));
         artifacts->emplace_back("confusion_matrix", std::move(shown));
-        if (has_prob && classes_->num_classes() == 2) {
-          artifacts->emplace_back("roc_curve", RocCurveFrame(scored, kLabel, kProbability));
-        }
+        if (score) artifacts->emplace_back("roc_curve", RocCurveFrame(scored, kLabel, kScore));
       }
       return ClassificationRows(scored.Numeric(kLabel), scored.Numeric(kPrediction),
                                 has_prob ? &scored.VectorsOf(kProbability) : nullptr,
-                                classes_->labels());
+                                score ? &*score : nullptr, classes_->labels());
     }
     case Task::kRegression: {
       Frame scored = model_->Transform(Prepare(data, ctx, true), ctx);

@@ -185,6 +185,13 @@ void TreeClassifierModel::PredictRaw(const Vectors& x, size_t r, double* raw) co
   }
 }
 
+double TreeClassifierModel::BinaryScore(const double* raw, const double* probability) const {
+  // A single tree's raw scores are its leaf's class counts: their difference
+  // does not order leaves by purity, the leaf's class share does.
+  if (ensemble_.settings.algo == TreeAlgo::kDecisionTree) return probability[1];
+  return ClassificationModel::BinaryScore(raw, probability);
+}
+
 void TreeClassifierModel::RawToProbability(double* s) const {
   const size_t k = num_classes_;
   if (ensemble_.settings.algo == TreeAlgo::kBoosted) {

@@ -47,6 +47,7 @@ class TreeClassifierModel final : public ClassificationModel {
   std::string kind() const override { return kind_; }
   void PredictRaw(const Vectors& x, size_t r, double* raw) const override;
   void RawToProbability(double* scores) const override;
+  double BinaryScore(const double* raw, const double* probability) const override;
   void Save(Writer& out) const override;
   std::vector<std::pair<std::string, std::string>> Describe() const override;
   std::vector<std::string> Artifacts() const override;

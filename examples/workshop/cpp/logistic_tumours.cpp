@@ -77,8 +77,11 @@ void Exercise(workshop::Workshop& ws) {
       "vector_assembler", ml::Params()
                               .Set("input_cols", fmt::format("{}", fmt::join(kFeatures, ",")))
                               .Set("output_col", std::string("features")));
-  // Defaults as Spark's: no regularization, standardized features, 100 iterations.
-  ml::EstimatorPtr logistic = registry.MakeEstimator("logistic_regression", ml::Params());
+  // Spark's defaults (standardized features, 100 iterations) plus a little L2
+  // regularization, as the CQL form: without it these nearly separable rows
+  // push the probabilities to exactly 0 or 1.
+  ml::EstimatorPtr logistic =
+      registry.MakeEstimator("logistic_regression", ml::Params().Set("reg_param", 0.01));
   const ml::Pipeline pipeline({indexer, assembler, logistic});
 
   const auto start = std::chrono::steady_clock::now();

@@ -60,6 +60,10 @@ class ClassificationModel : public Model {
   virtual void RawToProbability(double* scores) const {}
   // The class for a row's probabilities (argmax, or the binary threshold when set).
   double ProbabilityToPrediction(const double* probability) const;
+  // For two classes: a score that orders rows by confidence in class 1 for ROC
+  // and PR curves, without the ties of probabilities saturated at 0 or 1 (what
+  // Spark ranks by rawPrediction). Default: the margin raw[1] - raw[0].
+  virtual double BinaryScore(const double* raw, const double* probability) const;
 
   // Adds prediction (double), probability and raw_prediction (vectors).
   Frame Transform(const Frame& input, const Context& ctx) const override;

@@ -5,6 +5,7 @@
 // serializes to the bytes kept in system_ml.models.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,9 @@ class StatementModel {
   Frame Prepare(const Frame& input, const Context& ctx, bool with_label) const;
   // A classifier's scores of the rows of data whose label it knows.
   Frame ScoreKnownLabels(const Frame& data, const Context& ctx) const;
+  // For a binary classifier, each scored row's ranking score (the model's
+  // BinaryScore); nullopt for other models.
+  std::optional<std::vector<double>> BinaryScores(const Frame& scored) const;
   // Evaluate; also fills *artifacts (when not null) for classifiers.
   std::vector<MetricRow> EvaluateInto(const Frame& data, const Context& ctx,
                                       std::vector<std::pair<std::string, Frame>>* artifacts) const;
