@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -149,6 +150,29 @@ void DrawLegend(SvgWriter& svg, double x, double y, std::string_view title,
     svg.Text(x, row + 9, fmt::format("\xE2\x80\xA6 {} more", entries.size() - shown));
   }
   svg.CloseGroup();
+}
+
+XyCanvas StartXyCanvas(const ChartOptions& options, std::string_view kind, std::string_view x_name,
+                       std::string_view y_name, double x_lo, double x_hi, double y_lo, double y_hi,
+                       std::string_view legend_title, const std::vector<LegendEntry>& legend) {
+  const ChartFrame frame = ReadFrame(options, x_name, y_name);
+  const Ticks y_ticks = NiceTicks(y_lo, y_hi, TickTarget(frame.height, 80));
+  const double legend_width = LegendWidth(legend_title, legend);
+  SvgWriter svg = StartChart(frame, kind);
+  const PlotArea area =
+      LayoutPlot(frame, YTickWidth(y_ticks), 18, legend_width > 0 ? legend_width + 12 : 0);
+  const Ticks x_ticks = NiceTicks(x_lo, x_hi, TickTarget(area.width, 110));
+  XyCanvas c{frame,
+             std::move(svg),
+             area,
+             x_ticks,
+             y_ticks,
+             LinearScale(x_ticks.lo, x_ticks.hi, area.left, area.right()),
+             LinearScale(y_ticks.lo, y_ticks.hi, area.bottom(), area.top)};
+  DrawXAxis(c.svg, c.area, c.x_ticks, c.sx);
+  DrawYAxis(c.svg, c.area, c.y_ticks, c.sy);
+  DrawAxisLabels(c.svg, c.frame, c.area);
+  return c;
 }
 
 }  // namespace helenus::chart

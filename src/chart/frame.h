@@ -80,4 +80,20 @@ double LegendWidth(std::string_view title, const std::vector<LegendEntry>& entri
 void DrawLegend(SvgWriter& svg, double x, double y, std::string_view title,
                 const std::vector<LegendEntry>& entries);
 
+// An x/y chart's canvas with its title, axes, grid and axis labels drawn; the
+// data and the legend come next.
+struct XyCanvas {
+  ChartFrame frame;
+  SvgWriter svg;
+  PlotArea area;
+  Ticks x_ticks, y_ticks;
+  LinearScale sx, sy;
+};
+
+// Lays out an x/y chart over [x_lo, x_hi] x [y_lo, y_hi], leaving room on the
+// right for a legend of this title and these entries.
+XyCanvas StartXyCanvas(const ChartOptions& options, std::string_view kind, std::string_view x_name,
+                       std::string_view y_name, double x_lo, double x_hi, double y_lo, double y_hi,
+                       std::string_view legend_title, const std::vector<LegendEntry>& legend);
+
 }  // namespace helenus::chart

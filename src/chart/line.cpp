@@ -57,23 +57,18 @@ ChartResult RenderLine(const Table& table, const ChartOptions& options) {
       legend.push_back({groups.names[i], std::string(CategoricalColor(i))});
     }
   }
-  const ChartFrame frame = ReadFrame(options, table.column(x).name, table.column(y).name);
-  const Ticks y_ticks = NiceTicks(y_lo, y_hi, TickTarget(frame.height, 80));
   const std::string legend_title = series >= 0 ? table.column(series).name : "";
-  const double legend_width = LegendWidth(legend_title, legend);
-  SvgWriter svg = StartChart(frame, "line");
-  const PlotArea area =
-      LayoutPlot(frame, YTickWidth(y_ticks), 18, legend_width > 0 ? legend_width + 12 : 0);
-  const Ticks x_ticks = NiceTicks(x_lo, x_hi, TickTarget(area.width, 110));
-  const LinearScale sx(x_ticks.lo, x_ticks.hi, area.left, area.right());
-  const LinearScale sy(y_ticks.lo, y_ticks.hi, area.bottom(), area.top);
-  DrawXAxis(svg, area, x_ticks, sx);
-  DrawYAxis(svg, area, y_ticks, sy);
-  DrawAxisLabels(svg, frame, area);
+  XyCanvas canvas = StartXyCanvas(options, "line", table.column(x).name, table.column(y).name, x_lo,
+                                  x_hi, y_lo, y_hi, legend_title, legend);
+  SvgWriter& svg = canvas.svg;
+  const PlotArea& area = canvas.area;
+  const LinearScale& sx = canvas.sx;
+  const LinearScale& sy = canvas.sy;
 
   if (diagonal) {
     // y = x over the part of the plot where both axes overlap.
-    const double from = std::max(x_ticks.lo, y_ticks.lo), to = std::min(x_ticks.hi, y_ticks.hi);
+    const double from = std::max(canvas.x_ticks.lo, canvas.y_ticks.lo),
+                 to = std::min(canvas.x_ticks.hi, canvas.y_ticks.hi);
     if (from < to) {
       svg.Line(sx(from), sy(from), sx(to), sy(to), "#999999", 1.2,
                "stroke-dasharray=\"5,4\" class=\"diagonal\"");

@@ -44,19 +44,13 @@ ChartResult RenderScatter(const Table& table, const ChartOptions& options) {
     categories.of_row.assign(rows.size(), 0);
   }
 
-  const ChartFrame frame = ReadFrame(options, table.column(x).name, table.column(y).name);
-  const Ticks y_ticks = NiceTicks(y_lo, y_hi, TickTarget(frame.height, 80));
   const std::string legend_title = color >= 0 ? table.column(color).name : "";
-  const double legend_width = LegendWidth(legend_title, legend);
-  SvgWriter svg = StartChart(frame, "scatter");
-  const PlotArea area =
-      LayoutPlot(frame, YTickWidth(y_ticks), 18, legend_width > 0 ? legend_width + 12 : 0);
-  const Ticks x_ticks = NiceTicks(x_lo, x_hi, TickTarget(area.width, 110));
-  const LinearScale sx(x_ticks.lo, x_ticks.hi, area.left, area.right());
-  const LinearScale sy(y_ticks.lo, y_ticks.hi, area.bottom(), area.top);
-  DrawXAxis(svg, area, x_ticks, sx);
-  DrawYAxis(svg, area, y_ticks, sy);
-  DrawAxisLabels(svg, frame, area);
+  XyCanvas canvas = StartXyCanvas(options, "scatter", table.column(x).name, table.column(y).name,
+                                  x_lo, x_hi, y_lo, y_hi, legend_title, legend);
+  SvgWriter& svg = canvas.svg;
+  const PlotArea& area = canvas.area;
+  const LinearScale& sx = canvas.sx;
+  const LinearScale& sy = canvas.sy;
 
   // One group per category so each circle carries only its position.
   for (size_t c = 0; c < categories.names.size(); ++c) {
