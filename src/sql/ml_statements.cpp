@@ -391,7 +391,11 @@ exec::Rows MlStatements::Recommend(query::ClientState& state, const RecommendMod
 
 exec::Rows MlStatements::Describe(query::ClientState& state, const DescribeModel& s) {
   const auto [ks, r, model] = Load(state, s.model);
-  if (!s.artifact.empty()) return model.Artifact(s.artifact).ToRows();
+  if (!s.artifact.empty()) {
+    if (!s.into) return model.Artifact(s.artifact).ToRows();
+    return WriteInto(engine_, KeyspaceFor(state, s.into->keyspace), s.into->name,
+                     model.Artifact(s.artifact));
+  }
   std::vector<std::pair<std::string, std::string>> props = {
       {"model", ks + "." + r.name},
       {"version", std::to_string(r.version)},

@@ -162,7 +162,10 @@ Statement Parser::ModelStatementRule() {
     ExpectKeyword("model");
     DescribeModel out;
     out.model = QualifiedNameRule();
-    if (AcceptKeyword("artifact")) out.artifact = Name();
+    if (AcceptKeyword("artifact")) {
+      out.artifact = Name();
+      if (AcceptKeyword("into")) out.into = QualifiedNameRule();
+    }
     return out;
   }
   ExpectKeyword("drop");

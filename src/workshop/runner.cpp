@@ -238,7 +238,7 @@ int RunWorkshop(const RunOptions& options, std::ostream& out) {
   out << "Charts in " << (out_dir / "charts").string() << ": "
       << fmt::format("{}", fmt::join(charts, ", ")) << "\n";
   out << "Tables in keyspace workshop: social_clusters, wine_nb_predictions, wine_rf_predictions, "
-         "movie_test_predictions, "
+         "movie_rules, movie_test_predictions, "
          "movie_recommendations, tumour_predictions (models in system_ml.models)\n";
   out << "Summary: " << (out_dir / "summary.json").string() << "; total "
       << shell::FormatSeconds(total) << "\n";

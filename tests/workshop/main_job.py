@@ -165,6 +165,13 @@ def check_movies(res, session, out_dir, figures):
                            ("association rules", len(rules))):
         res.add("ratings", "fp_growth", name, got[name], expected, got[name] - expected, "0",
                 got[name] == expected)
+    kept = {(frozenset(r.antecedent), next(iter(r.consequent))): r.confidence
+            for r in session.execute(
+                "SELECT antecedent, consequent, confidence FROM workshop.movie_rules")}
+    differ = len(set(kept) ^ set(rules)) + sum(
+        1 for k, v in kept.items() if k in rules and abs(v - rules[k][0]) > 1e-12)
+    res.add("ratings", "fp_growth", "rules in movie_rules differing", differ, 0, differ, "0",
+            differ == 0)
 
     # ALS: the held-out rows are those the exercise scored into movie_test_predictions
     # (cold-start rows dropped); everything else of movieratings trained the model.

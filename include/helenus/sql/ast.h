@@ -169,10 +169,11 @@ struct RecommendModel {
   std::optional<cql::ast::QualifiedName> into;
 };
 
-// `DESCRIBE MODEL [ks.]name [ARTIFACT name]`.
+// `DESCRIBE MODEL [ks.]name [ARTIFACT name [INTO [ks.]table]]`.
 struct DescribeModel {
   cql::ast::QualifiedName model;
-  std::string artifact;  // "" = the model's summary
+  std::string artifact;                         // "" = the model's summary
+  std::optional<cql::ast::QualifiedName> into;  // write the artifact's rows there
 };
 
 // `DROP MODEL [IF EXISTS] [ks.]name`.

@@ -62,6 +62,9 @@ TEST(MlParserTest, OtherStatements) {
   EXPECT_EQ(As<RecommendModel>("RECOMMEND m FOR USERS").limit, 10);
   EXPECT_EQ(As<DescribeModel>("DESCRIBE MODEL ks.m ARTIFACT feature_importances").artifact,
             "feature_importances");
+  auto rules = As<DescribeModel>("DESCRIBE MODEL ks.m ARTIFACT association_rules INTO ks.rules");
+  ASSERT_TRUE(rules.into.has_value());
+  EXPECT_EQ(rules.into->name, "rules");
   EXPECT_TRUE(As<DropModel>("DROP MODEL IF EXISTS ks.m").if_exists);
 }
 
