@@ -119,6 +119,15 @@ std::string OutputColumn(const Params& p, const std::vector<ParamSpec>& spec,
   return name.empty() ? input + std::string(suffix) : name;
 }
 
+Frame WithRescaled(const Frame& input, const Params& p, const std::vector<ParamSpec>& spec,
+                   const std::string& in_name, std::string_view suffix, Vectors out) {
+  Attributes attrs;
+  attrs.feature_names = input.AttrsOf(in_name).feature_names;
+  Frame result = input;
+  result.Add(OutputColumn(p, spec, in_name, suffix), std::move(out), std::move(attrs));
+  return result;
+}
+
 std::vector<std::pair<std::string, std::string>> ColumnPairs(const Params& p,
                                                              const std::vector<ParamSpec>& spec,
                                                              std::string_view what,

@@ -63,6 +63,10 @@ std::string RequiredColumn(const Params& p, const std::vector<ParamSpec>& spec,
 // output_col, or input + suffix when it is empty.
 std::string OutputColumn(const Params& p, const std::vector<ParamSpec>& spec,
                          const std::string& input, std::string_view suffix);
+// input plus out, a rescaled copy of the vector column in_name, as the column
+// OutputColumn names; out keeps in_name's feature names.
+Frame WithRescaled(const Frame& input, const Params& p, const std::vector<ParamSpec>& spec,
+                   const std::string& in_name, std::string_view suffix, Vectors out);
 // Input/output column pairs from input_col/output_col or input_cols/output_cols
 // (comma-separated); outputs default to input + suffix. Invalid when neither or
 // both forms are given, or the lists differ in length.

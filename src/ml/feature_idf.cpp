@@ -49,11 +49,7 @@ class IdfModel final : public FeatureTransformer {
         for (size_t j = 0; j < out.dim; ++j) row[j] *= idf_[j];
       }
     });
-    Attributes attrs;
-    attrs.feature_names = input.AttrsOf(in_name).feature_names;
-    Frame result = input;
-    result.Add(OutputColumn(params(), spec(), in_name, "_idf"), std::move(out), std::move(attrs));
-    return result;
+    return WithRescaled(input, params(), spec(), in_name, "_idf", std::move(out));
   }
 
   std::vector<std::string> Artifacts() const override { return {"idf"}; }

@@ -59,12 +59,7 @@ class MinMaxScalerModel final : public FeatureTransformer {
         }
       }
     });
-    Frame result = input;
-    Attributes attrs;
-    attrs.feature_names = input.AttrsOf(in_name).feature_names;
-    result.Add(OutputColumn(params(), spec(), in_name, "_scaled"), std::move(out),
-               std::move(attrs));
-    return result;
+    return WithRescaled(input, params(), spec(), in_name, "_scaled", std::move(out));
   }
 
  protected:

@@ -9,19 +9,13 @@
 namespace helenus::workshop {
 namespace {
 
-const std::vector<std::string> kHeader = {"wineid",
-                                          "fixed_acidity",
-                                          "volatile_acidity",
-                                          "citric_acid",
-                                          "residual_sugar",
-                                          "chlorides",
-                                          "free_sulfur_dioxide",
-                                          "total_sulfur_dioxide",
-                                          "density",
-                                          "ph",
-                                          "sulphates",
-                                          "alcohol",
-                                          "quality"};
+// wineid, the measurements, then the quality score.
+std::vector<std::string> Header() {
+  std::vector<std::string> h = {"wineid"};
+  h.insert(h.end(), WineFeatures().begin(), WineFeatures().end());
+  h.push_back("quality");
+  return h;
+}
 
 // Per feature: red mean, white mean, spread, change per quality point above 5,
 // and the digits the UCI files print.
@@ -77,8 +71,23 @@ void Generate(CsvOut& out) {
 
 }  // namespace
 
+const std::vector<std::string>& WineFeatures() {
+  static const std::vector<std::string> kFeatures = {"fixed_acidity",
+                                                     "volatile_acidity",
+                                                     "citric_acid",
+                                                     "residual_sugar",
+                                                     "chlorides",
+                                                     "free_sulfur_dioxide",
+                                                     "total_sulfur_dioxide",
+                                                     "density",
+                                                     "ph",
+                                                     "sulphates",
+                                                     "alcohol"};
+  return kFeatures;
+}
+
 PreparedFile PrepareWines(const std::filesystem::path& out_dir, const WorkshopDir& dir) {
-  CsvOut out(out_dir / "wines.csv", kHeader);
+  CsvOut out(out_dir / "wines.csv", Header());
   auto red = Existing(dir, "winequality-red.csv");
   auto white = Existing(dir, "winequality-white.csv");
   std::string source;

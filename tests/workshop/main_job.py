@@ -51,11 +51,6 @@ except ImportError as e:  # pragma: no cover - depends on the machine
     print("skipped: %s (install python3-sklearn python3-cassandra)" % e)
     sys.exit(77)
 
-WINE_FEATURES = ["fixed_acidity", "volatile_acidity", "citric_acid", "residual_sugar",
-                 "chlorides", "free_sulfur_dioxide", "total_sulfur_dioxide", "density", "ph",
-                 "sulphates", "alcohol"]
-
-
 def read_prepared(out_dir, name):
     with open(os.path.join(out_dir, "data", name), newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
@@ -81,10 +76,12 @@ def matrix(rows, columns):
 
 def check_wines(res, session, out_dir, figures):
     wines = [r for r in read_prepared(out_dir, "wines.csv") if int(r["quality"]) > 5]
+    # The 11 measurements between the id and the quality, in file order.
+    features = [c for c in wines[0] if c not in ("wineid", "quality")]
     for model, table in (("wine_nb", "wine_nb_predictions"), ("wine_rf", "wine_rf_predictions")):
         test_ids = ids_of(session, table, "wineid")
         train, test = split_by_ids(wines, "wineid", test_ids)
-        Xtr, Xte = matrix(train, WINE_FEATURES), matrix(test, WINE_FEATURES)
+        Xtr, Xte = matrix(train, features), matrix(test, features)
         ytr = np.array([int(r["quality"]) for r in train])
         yte = np.array([int(r["quality"]) for r in test])
         got = figures[model]["metrics"]

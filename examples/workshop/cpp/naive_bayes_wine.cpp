@@ -12,8 +12,6 @@
 #include <string>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "helenus/ml/evaluator.h"
 #include "helenus/ml/pipeline.h"
 #include "helenus/ml/registry.h"
@@ -26,47 +24,31 @@ using helenus::exec::Lit;
 namespace ml = helenus::ml;
 namespace workshop = helenus::workshop;
 
-const std::vector<std::string>& kFeatures = workshop::WineFeatures();
-
 void Exercise(workshop::Workshop& ws) {
   workshop::Section("Load the wines into a table");
   ws.LoadWines();
 
-  workshop::Section("Read the table back and keep the good wines");
+  workshop::Section("Read the table back, keep the good wines and split them 80/20");
   // Spark: spark.read.table("wines").filter("quality > 5")
-  const auto good = ws.Table("wines").filter(Col("quality") > Lit(5));
-  good.group_by({"quality"}).count().order_by({"quality"}).show();
-
-  // Spark: good.randomSplit([0.8, 0.2], seed=1234). Helenus splits by a hash
-  // of each row, so the split is the same whatever the thread count, and the
-  // same as CREATE MODEL ... WITH test_fraction = 0.2 AND seed = 1234.
-  const auto parts = good.random_split({0.8, 0.2}, 1234);
-  // Estimators make several passes over the rows: a Frame keeps them in
-  // memory once (Spark users would cache() here).
-  const ml::Frame train = ml::Frame::FromDataFrame(parts[0]);
-  const ml::Frame test = ml::Frame::FromDataFrame(parts[1]);
+  ws.Table("wines")
+      .filter(Col("quality") > Lit(5))
+      .group_by({"quality"})
+      .count()
+      .order_by({"quality"})
+      .show();
+  // The same rows and split as CREATE MODEL ... WITH test_fraction = 0.2 AND seed = 1234.
+  const auto [train, test] = ws.GoodWinesSplit(1234);
   std::cout << "\ntraining rows: " << train.num_rows() << ", test rows: " << test.num_rows()
             << "\n";
 
   workshop::Section("Train: StringIndexer -> VectorAssembler -> NaiveBayes");
-  const ml::Registry& registry = ml::Registry::Default();
   // Qualities in ascending order (6 -> 0, 7 -> 1, ...), as scikit-learn's
-  // LabelEncoder and the ML statements number them. A quality the training
-  // rows never saw cannot be scored: handle_invalid 'skip' leaves it out.
-  ml::EstimatorPtr indexer = registry.MakeEstimator(
-      "string_indexer", ml::Params()
-                            .Set("input_col", std::string("quality"))
-                            .Set("output_col", std::string("label"))
-                            .Set("string_order_type", std::string("alphabetAsc"))
-                            .Set("handle_invalid", std::string("skip")));
-  ml::TransformerPtr assembler = registry.MakeTransformer(
-      "vector_assembler", ml::Params()
-                              .Set("input_cols", fmt::format("{}", fmt::join(kFeatures, ",")))
-                              .Set("output_col", std::string("features")));
-  ml::EstimatorPtr naive_bayes = registry.MakeEstimator(
+  // LabelEncoder and the ML statements number them; the 11 measurements as features.
+  std::vector<ml::PipelineStage> stages = workshop::WineLabelAndFeatures();
+  stages.push_back(ml::Registry::Default().MakeEstimator(
       "naive_bayes",
-      ml::Params().Set("model_type", std::string("multinomial")).Set("smoothing", 1.0));
-  const ml::Pipeline pipeline({indexer, assembler, naive_bayes});
+      ml::Params().Set("model_type", std::string("multinomial")).Set("smoothing", 1.0)));
+  const ml::Pipeline pipeline(std::move(stages));
 
   const auto start = std::chrono::steady_clock::now();
   const auto model = pipeline.Fit(train, ws.ml_context());

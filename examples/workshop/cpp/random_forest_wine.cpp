@@ -11,8 +11,6 @@
 #include <string>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "helenus/ml/evaluator.h"
 #include "helenus/ml/pipeline.h"
 #include "helenus/ml/registry.h"
@@ -20,12 +18,8 @@
 
 namespace {
 
-using helenus::exec::Col;
-using helenus::exec::Lit;
 namespace ml = helenus::ml;
 namespace workshop = helenus::workshop;
-
-const std::vector<std::string>& kFeatures = workshop::WineFeatures();
 
 // The seed of both the split and the forest: CREATE MODEL ... WITH seed = 1234
 // hands its seed to the estimator too, so the two forms grow the same trees.
@@ -36,29 +30,15 @@ void Exercise(workshop::Workshop& ws) {
   ws.LoadWines();
 
   workshop::Section("Read the good wines and split them 80/20");
-  const auto good = ws.Table("wines").filter(Col("quality") > Lit(5));
-  const auto parts = good.random_split({0.8, 0.2}, kSeed);
-  const ml::Frame train = ml::Frame::FromDataFrame(parts[0]);
-  const ml::Frame test = ml::Frame::FromDataFrame(parts[1]);
+  const auto [train, test] = ws.GoodWinesSplit(kSeed);
   std::cout << "training rows: " << train.num_rows() << ", test rows: " << test.num_rows() << "\n";
 
   workshop::Section("Train: StringIndexer -> VectorAssembler -> RandomForestClassifier");
-  const ml::Registry& registry = ml::Registry::Default();
-  // Ascending qualities as class indices; unseen qualities of the test rows are skipped.
-  ml::EstimatorPtr indexer = registry.MakeEstimator(
-      "string_indexer", ml::Params()
-                            .Set("input_col", std::string("quality"))
-                            .Set("output_col", std::string("label"))
-                            .Set("string_order_type", std::string("alphabetAsc"))
-                            .Set("handle_invalid", std::string("skip")));
-  ml::TransformerPtr assembler = registry.MakeTransformer(
-      "vector_assembler", ml::Params()
-                              .Set("input_cols", fmt::format("{}", fmt::join(kFeatures, ",")))
-                              .Set("output_col", std::string("features")));
-  ml::EstimatorPtr forest = registry.MakeEstimator(
+  std::vector<ml::PipelineStage> stages = workshop::WineLabelAndFeatures();
+  stages.push_back(ml::Registry::Default().MakeEstimator(
       "random_forest_classifier",
-      ml::Params().Set("num_trees", 10.0).Set("seed", static_cast<double>(kSeed)));
-  const ml::Pipeline pipeline({indexer, assembler, forest});
+      ml::Params().Set("num_trees", 10.0).Set("seed", static_cast<double>(kSeed))));
+  const ml::Pipeline pipeline(std::move(stages));
 
   const auto start = std::chrono::steady_clock::now();
   const auto model = pipeline.Fit(train, ws.ml_context());

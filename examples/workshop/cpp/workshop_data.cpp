@@ -14,6 +14,7 @@
 
 #include "helenus/common/error.h"
 #include "helenus/ml/metrics.h"
+#include "helenus/ml/registry.h"
 #include "helenus/query/processor.h"
 #include "helenus/shell/csv.h"
 #include "helenus/shell/table_printer.h"
@@ -125,19 +126,29 @@ void Workshop::LoadWines() {
   LoadCsv("wines.csv", "wines");
 }
 
-const std::vector<std::string>& WineFeatures() {
-  static const std::vector<std::string> kFeatures = {"fixed_acidity",
-                                                     "volatile_acidity",
-                                                     "citric_acid",
-                                                     "residual_sugar",
-                                                     "chlorides",
-                                                     "free_sulfur_dioxide",
-                                                     "total_sulfur_dioxide",
-                                                     "density",
-                                                     "ph",
-                                                     "sulphates",
-                                                     "alcohol"};
-  return kFeatures;
+std::pair<ml::Frame, ml::Frame> Workshop::GoodWinesSplit(uint64_t seed) {
+  // Spark: spark.read.table("wines").filter("quality > 5").randomSplit([0.8, 0.2], seed).
+  // Helenus splits by a hash of each row, so the split is the same whatever
+  // the thread count. Estimators make several passes over the rows: a Frame
+  // keeps them in memory once (Spark users would cache() here).
+  const auto parts =
+      Table("wines").filter(exec::Col("quality") > exec::Lit(5)).random_split({0.8, 0.2}, seed);
+  return {ml::Frame::FromDataFrame(parts[0]), ml::Frame::FromDataFrame(parts[1])};
+}
+
+std::vector<ml::PipelineStage> WineLabelAndFeatures() {
+  const ml::Registry& registry = ml::Registry::Default();
+  return {registry.MakeEstimator("string_indexer",
+                                 ml::Params()
+                                     .Set("input_col", std::string("quality"))
+                                     .Set("output_col", std::string("label"))
+                                     .Set("string_order_type", std::string("alphabetAsc"))
+                                     .Set("handle_invalid", std::string("skip"))),
+          registry.MakeTransformer(
+              "vector_assembler",
+              ml::Params()
+                  .Set("input_cols", fmt::format("{}", fmt::join(WineFeatures(), ",")))
+                  .Set("output_col", std::string("features")))};
 }
 
 uint64_t Workshop::LoadCsv(std::string_view file, std::string_view table) {

@@ -20,6 +20,8 @@
 #include "helenus/exec/dataframe.h"
 #include "helenus/ml/context.h"
 #include "helenus/ml/frame.h"
+#include "helenus/ml/pipeline.h"
+#include "helenus/workshop/data.h"
 
 namespace helenus::storage {
 class Store;
@@ -69,6 +71,9 @@ class Workshop {
   uint64_t LoadCsv(std::string_view file, std::string_view table);
   // Creates workshop.wines and loads wines.csv into it (exercises 2 and 3).
   void LoadWines();
+  // The good wines (quality > 5) split 80/20 with seed, as CREATE MODEL ...
+  // WITH test_fraction = 0.2 AND seed = <seed> splits them (exercises 2 and 3).
+  std::pair<ml::Frame, ml::Frame> GoodWinesSplit(uint64_t seed);
   // The table workshop.<name> as a DataFrame (Spark: spark.read.table(...)).
   exec::DataFrame Table(std::string_view name) const;
   // Appends the scalar columns of f that the table has to workshop.<table>;
@@ -97,9 +102,10 @@ class Workshop {
 // Parses the command line, opens the Workshop, runs body and reports any
 // error on stderr; returns the process exit code (0, 1 for a failure, 2 for
 // bad arguments).
-// The 11 chemical measurements of a wine, in the order of wines.csv (and of the
-// `features` option of the CQL forms, so that both build the same vectors).
-const std::vector<std::string>& WineFeatures();
+// The wine exercises' first two pipeline stages: StringIndexer(quality) ->
+// label, ascending as the ML statements number classes (unseen qualities of
+// the test rows skipped), and VectorAssembler(the 11 measurements) -> features.
+std::vector<ml::PipelineStage> WineLabelAndFeatures();
 
 int RunExercise(int argc, char** argv, std::string_view title,
                 const std::function<void(Workshop&)>& body);

@@ -35,13 +35,10 @@ WITH label = 'diagnosis' AND features = '{", ".join(w.TUMOUR_FEATURES)}'
  AND test_fraction = 0.2 AND seed = 1234
 AS {ALL_TUMOURS}""")
 
-    w.recreate_table(session, "CREATE TABLE IF NOT EXISTS workshop.tumour_predictions ("
-                              "tumourid int PRIMARY KEY, diagnosis text, prediction text, "
-                              "probability double)")
-    w.predict_held_out(session, "workshop.tumour_lr", "workshop.tumour_predictions")
-    w.print_rows(session.execute("SELECT tumourid, diagnosis, prediction, probability "
-                                 "FROM workshop.tumour_predictions LIMIT 5"),
-                 title="a few rows of workshop.tumour_predictions")
+    w.predict_held_out(session, "workshop.tumour_lr", "workshop.tumour_predictions",
+                       "CREATE TABLE IF NOT EXISTS workshop.tumour_predictions ("
+                       "tumourid int PRIMARY KEY, diagnosis text, prediction text, "
+                       "probability double)")
 
     # Accuracy, precision and recall side by side; precision and recall are
     # those of the positive class.

@@ -38,11 +38,8 @@ WITH model_type = 'multinomial' AND smoothing = 1.0 AND label = 'quality'
 AS {GOOD_WINES}""")
 
     # The held-out rows with their predictions, written back to a table.
-    w.recreate_table(session, PREDICTIONS_TABLE.format(name="wine_nb_predictions"))
-    w.predict_held_out(session, "workshop.wine_nb", "workshop.wine_nb_predictions")
-    w.print_rows(session.execute("SELECT wineid, quality, prediction, probability "
-                                 "FROM workshop.wine_nb_predictions LIMIT 5"),
-                 title="a few rows of workshop.wine_nb_predictions")
+    w.predict_held_out(session, "workshop.wine_nb", "workshop.wine_nb_predictions",
+                       PREDICTIONS_TABLE.format(name="wine_nb_predictions"))
 
     w.print_metrics(overall, ["training_rows", "test_rows", "accuracy", "weightedPrecision",
                               "weightedRecall", "f1"],

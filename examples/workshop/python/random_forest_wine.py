@@ -28,11 +28,8 @@ WITH num_trees = 10 AND label = 'quality'
  AND test_fraction = 0.2 AND seed = 1234
 AS {GOOD_WINES}""")
 
-    w.recreate_table(session, PREDICTIONS_TABLE.format(name="wine_rf_predictions"))
-    w.predict_held_out(session, "workshop.wine_rf", "workshop.wine_rf_predictions")
-    w.print_rows(session.execute("SELECT wineid, quality, prediction, probability "
-                                 "FROM workshop.wine_rf_predictions LIMIT 5"),
-                 title="a few rows of workshop.wine_rf_predictions")
+    w.predict_held_out(session, "workshop.wine_rf", "workshop.wine_rf_predictions",
+                       PREDICTIONS_TABLE.format(name="wine_rf_predictions"))
 
     w.print_metrics(overall, ["training_rows", "test_rows", "accuracy", "weightedPrecision",
                               "weightedRecall", "f1"],

@@ -377,12 +377,16 @@ def create_model(session, what, cql):
     return overall, per_class
 
 
-def predict_held_out(session, model, table):
-    """PREDICT <model> INTO <table> without ON: predicts the rows the model held
-    out at training (its test split, as EVALUATE MODEL without ON scores them)
-    and writes them with their prediction. Returns the rows written."""
+def predict_held_out(session, model, table, ddl):
+    """Creates table afresh (ddl), then PREDICT <model> INTO <table> without ON:
+    the rows the model held out at training (its test split, as EVALUATE MODEL
+    without ON scores them) with their prediction. Shows a few of them and
+    returns the rows written."""
+    recreate_table(session, ddl)
     rows = ml(session, f"predicting the held-out rows into {table}",
               f"PREDICT {model} INTO {table}")
+    print_rows(session.execute(f"SELECT * FROM {table} LIMIT 5"),
+               title=f"a few rows of {table}")
     return int(rows[0].rows_written) if rows else 0
 
 

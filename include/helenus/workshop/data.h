@@ -18,6 +18,10 @@ struct PreparedFile {
   std::string source;  // the workshop file, the Debian file, or "generated"
 };
 
+// The 11 chemical measurements of a wine, in the order of wines.csv: the
+// features of the wine exercises in every form.
+const std::vector<std::string>& WineFeatures();
+
 // Writes wines.csv, socialmedia.csv, movieratings.csv, movies.csv and
 // tumours.csv into out_dir (created), plus SOURCES.txt. The workshop's files
 // are read from workshop_dir when given and present there; otherwise rows of
